@@ -1,0 +1,182 @@
+/**
+ * The reverse-mode engine: topological order (iterative, so long chains cannot overflow the
+ * stack), a reversed sweep that accumulates gradients, and the one place where a broadcast
+ * gradient is summed back to its input's shape. After the sweep the graph is released.
+ */
+import { AutogradError, DTypeError, fmtShape, ShapeError } from '../errors.js';
+import type { Storage } from '../tensor/dtype.js';
+import { allocate } from '../tensor/dtype.js';
+import { sumToShape } from '../tensor/elementwise.js';
+import { broadcastShapes, sameShape } from '../tensor/shape.js';
+import { isGradEnabled, noGrad } from './grad-mode.js';
+import type { BackwardFn } from './node.js';
+import { Tensor } from './tensor.js';
+
+/**
+ * Wraps the output of an op: when grad mode is on and some input requires grad, the result
+ * records `backward` and its parents; otherwise it is a plain tensor and the closure is dropped.
+ */
+export function record(op: string, data: Storage, shape: readonly number[], parents: Tensor[], backward: BackwardFn): Tensor {
+  const out = new Tensor(data, shape);
+  if (!isGradEnabled()) return out;
+  let needs = false;
+  for (let i = 0; i < parents.length; i++) if (parents[i].requiresGrad) needs = true;
+  if (!needs) return out;
+  out.requiresGrad = true;
+  out._node = { op, parents, backward, freed: false };
+  return out;
+}
+
+interface Accum {
+  data: Storage;
+  /** True when `data` belongs to the accumulator and may be added into in place. */
+  owned: boolean;
+}
+
+export function backward(root: Tensor, seed: Tensor | undefined, options: { retainGraph?: boolean } = {}): void {
+  if (!root.requiresGrad) {
+    throw new AutogradError(
+      `backward: the tensor ${fmtShape(root.shape)} does not require grad and is not part of a graph; ` +
+        'set requiresGrad on the parameters before computing it (and not inside noGrad)',
+    );
+  }
+  let seedData: Storage;
+  if (seed === undefined) {
+    if (root.size !== 1) {
+      throw new AutogradError(
+        `backward: the tensor has shape ${fmtShape(root.shape)}; an implicit seed exists only for a one-element ` +
+          'tensor: reduce it (sum/mean) first or pass a seed gradient of the same shape',
+      );
+    }
+    seedData = allocate(root.dtype, 1);
+    seedData[0] = 1;
+  } else {
+    if (!(seed instanceof Tensor)) throw new AutogradError('backward: the seed gradient must be a Tensor');
+    if (!sameShape(seed.shape, root.shape)) {
+      throw new ShapeError(`backward: seed shape ${fmtShape(seed.shape)} differs from the tensor's ${fmtShape(root.shape)}`);
+    }
+    if (seed.dtype !== root.dtype) {
+      throw new DTypeError(`backward: seed dtype ${seed.dtype} differs from the tensor's ${root.dtype}`);
+    }
+    seedData = seed.data;
+  }
+  const order = topoOrder(root);
+  const grads = new Map<Tensor, Accum>();
+  grads.set(root, { data: seedData, owned: false });
+  const retain = options.retainGraph === true;
+  noGrad(() => {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      const acc = grads.get(t);
+      grads.delete(t);
+      const node = t._node;
+      if (node === null) {
+        if (acc !== undefined) accumulateLeaf(t, acc);
+        continue;
+      }
+      if (acc === undefined) {
+        if (!retain) release(t);
+        continue;
+      }
+      if (t._retainGrad) accumulateLeaf(t, acc);
+      if (node.freed || node.backward === null) {
+        throw new AutogradError(
+          `backward: the graph through '${node.op}' was already freed by an earlier backward; ` +
+            'pass {retainGraph: true} to the first backward to run through it twice',
+        );
+      }
+      const g = new Tensor(acc.data, t.shape);
+      const parentGrads = node.backward(g);
+      const parents = node.parents;
+      for (let p = 0; p < parents.length; p++) {
+        const parent = parents[p];
+        const pg = parentGrads[p];
+        if (!parent.requiresGrad || pg === null || pg === undefined) continue;
+        addGrad(grads, parent, toParentShape(node.op, pg, parent, t));
+      }
+      if (!retain) release(t);
+    }
+  });
+}
+
+/** Nodes reachable from root through tensors that require grad, parents before children. */
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  // Explicit stack of [tensor, next parent index]: no recursion, so 10,000-op chains are fine.
+  const stack: [Tensor, number][] = [[root, 0]];
+  visited.add(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const node = top[0]._node;
+    const parents = node === null ? [] : node.parents;
+    if (top[1] < parents.length) {
+      const p = parents[top[1]++];
+      if (p.requiresGrad && !visited.has(p)) {
+        visited.add(p);
+        stack.push([p, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(top[0]);
+    }
+  }
+  return order;
+}
+
+/** Checks dtype and reduces a broadcast gradient to the parent's shape. */
+function toParentShape(op: string, g: Tensor, parent: Tensor, out: Tensor): Storage {
+  if (g.dtype !== parent.dtype) {
+    throw new DTypeError(`backward of '${op}': gradient dtype ${g.dtype} differs from its input's ${parent.dtype}`);
+  }
+  if (sameShape(g.shape, parent.shape)) return g.data;
+  let ok = true;
+  try {
+    ok = sameShape(broadcastShapes(op, parent.shape, g.shape), g.shape);
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new ShapeError(
+      `backward of '${op}': gradient of shape ${fmtShape(g.shape)} does not fit input of shape ` +
+        `${fmtShape(parent.shape)} (output ${fmtShape(out.shape)})`,
+    );
+  }
+  const reduced = allocate(parent.dtype, parent.size);
+  sumToShape(g.data, g.shape, reduced, parent.shape);
+  return reduced;
+}
+
+function addGrad(grads: Map<Tensor, Accum>, t: Tensor, g: Storage): void {
+  const acc = grads.get(t);
+  if (acc === undefined) {
+    // Borrow: the array may belong to another tensor, so it is copied before any in-place add.
+    grads.set(t, { data: g, owned: false });
+    return;
+  }
+  if (!acc.owned) {
+    acc.data = acc.data.slice();
+    acc.owned = true;
+  }
+  const a = acc.data;
+  for (let i = 0, n = a.length; i < n; i++) a[i] += g[i];
+}
+
+function accumulateLeaf(t: Tensor, acc: Accum): void {
+  if (t.grad === null || t.grad.dtype !== t.dtype || !sameShape(t.grad.shape, t.shape)) {
+    t.grad = new Tensor(acc.owned ? acc.data : acc.data.slice(), t.shape);
+    return;
+  }
+  const a = t.grad.data;
+  const g = acc.data;
+  for (let i = 0, n = a.length; i < n; i++) a[i] += g[i];
+}
+
+/** Drops the links of a consumed node so that the graph can be garbage-collected. */
+function release(t: Tensor): void {
+  const node = t._node;
+  if (node === null) return;
+  node.parents = [];
+  node.backward = null;
+  node.freed = true;
+}

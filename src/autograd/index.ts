@@ -1,0 +1,20 @@
+export {
+  type CreateOptions,
+  arange,
+  eye,
+  full,
+  ones,
+  onesLike,
+  type RandomOptions,
+  rand,
+  randn,
+  type TensorOptions,
+  tensor,
+  zeros,
+  zerosLike,
+} from './create.js';
+export { type CustomOpContext, type CustomOpSpec, customOp } from './custom.js';
+export { type GradTree, grad, type TensorTree, valueAndGrad } from './functional.js';
+export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
+export * from './ops/index.js';
+export { type Axis, type BackwardOptions, type NestedArray, type Operand, Tensor } from './tensor.js';

@@ -1,0 +1,257 @@
+/**
+ * The matmul hot loop: C[M,N] (+)= op(A)[M,K] · op(B)[K,N], op = identity or transpose.
+ *
+ * GotoBLAS-style structure, written for V8:
+ *  - the K dimension is cut into blocks of KC so that one packed panel of A (MR×KC) and one of
+ *    B (KC×NR) stay in L1 while the micro-kernel streams through them;
+ *  - A and B blocks are packed into contiguous Float64Array scratch buffers, panel by panel, so the
+ *    micro-kernel reads both with unit stride whatever the transpose flags were (transposes are
+ *    absorbed by the packing, never materialised), and float32 inputs are widened once, not per FMA;
+ *  - the micro-kernel keeps a 4×4 tile of C in 16 local variables (registers) for the whole block.
+ * Accumulation is in float64 for both dtypes; the result is rounded once on store.
+ */
+import type { Storage } from './dtype.js';
+
+const MR = 4;
+const NR = 4;
+/** Depth of a K block: one A panel and one B panel (2 × 4 × KC doubles = 16 KB) fit in L1. */
+const KC = 256;
+/** Rows of A packed at once: MC × KC doubles = 128 KB, within L2. */
+const MC = 64;
+/** Columns of B packed at once. */
+const NC = 512;
+
+let packA = new Float64Array(MC * KC);
+let packB = new Float64Array(KC * NC);
+
+/** Below this many multiply-adds the packing costs more than it saves. */
+const SMALL = 8 * 8 * 8;
+
+export interface MatmulArgs {
+  a: Storage;
+  aOffset: number;
+  b: Storage;
+  bOffset: number;
+  c: Storage;
+  cOffset: number;
+  m: number;
+  n: number;
+  k: number;
+  /** A is stored as [K, M] (row-major) and read transposed. */
+  transA: boolean;
+  /** B is stored as [N, K] (row-major) and read transposed. */
+  transB: boolean;
+  /** Add into C instead of overwriting it. */
+  accumulate: boolean;
+}
+
+/** One (possibly batched-slice) matrix product into C, which is row-major [M, N] with stride N. */
+export function matmulKernel(args: MatmulArgs): void {
+  const { a, aOffset, b, bOffset, c, cOffset, m, n, k, transA, transB, accumulate } = args;
+  if (m === 0 || n === 0) return;
+  if (k === 0) {
+    if (!accumulate) c.fill(0, cOffset, cOffset + m * n);
+    return;
+  }
+  // Element (i, p) of op(A) is a[aOffset + i*ars + p*acs]; (p, j) of op(B) is b[bOffset + p*brs + j*bcs].
+  const ars = transA ? 1 : k;
+  const acs = transA ? m : 1;
+  const brs = transB ? 1 : n;
+  const bcs = transB ? k : 1;
+  if (m * n * k <= SMALL) {
+    smallMatmul(a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, m, n, k, accumulate);
+    return;
+  }
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = Math.min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = Math.min(KC, k - pc);
+      packBBlock(b, bOffset + pc * brs + jc * bcs, brs, bcs, kc, nc);
+      const overwrite = pc === 0 && !accumulate;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = Math.min(MC, m - ic);
+        packABlock(a, aOffset + ic * ars + pc * acs, ars, acs, mc, kc);
+        macroKernel(mc, nc, kc, c, cOffset + ic * n + jc, n, overwrite);
+      }
+    }
+  }
+}
+
+/** Packs op(B)[pc:pc+kc, jc:jc+nc] into panels of NR columns: packB[(panel·kc + p)·NR + j]. */
+function packBBlock(b: Storage, base: number, brs: number, bcs: number, kc: number, nc: number): void {
+  const panels = Math.ceil(nc / NR);
+  const need = panels * kc * NR;
+  if (packB.length < need) packB = new Float64Array(need);
+  const pb = packB;
+  for (let jp = 0; jp < panels; jp++) {
+    const j0 = jp * NR;
+    const w = Math.min(NR, nc - j0);
+    let dst = jp * kc * NR;
+    if (w === NR && bcs === 1) {
+      for (let p = 0; p < kc; p++) {
+        const src = base + p * brs + j0;
+        pb[dst] = b[src];
+        pb[dst + 1] = b[src + 1];
+        pb[dst + 2] = b[src + 2];
+        pb[dst + 3] = b[src + 3];
+        dst += NR;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const src = base + p * brs + j0 * bcs;
+        for (let j = 0; j < NR; j++) pb[dst + j] = j < w ? b[src + j * bcs] : 0;
+        dst += NR;
+      }
+    }
+  }
+}
+
+/** Packs op(A)[ic:ic+mc, pc:pc+kc] into panels of MR rows: packA[(panel·kc + p)·MR + i]. */
+function packABlock(a: Storage, base: number, ars: number, acs: number, mc: number, kc: number): void {
+  const panels = Math.ceil(mc / MR);
+  const need = panels * kc * MR;
+  if (packA.length < need) packA = new Float64Array(need);
+  const pa = packA;
+  for (let ip = 0; ip < panels; ip++) {
+    const i0 = ip * MR;
+    const h = Math.min(MR, mc - i0);
+    let dst = ip * kc * MR;
+    if (h === MR) {
+      const r0 = base + i0 * ars;
+      const r1 = r0 + ars;
+      const r2 = r1 + ars;
+      const r3 = r2 + ars;
+      for (let p = 0; p < kc; p++) {
+        const o = p * acs;
+        pa[dst] = a[r0 + o];
+        pa[dst + 1] = a[r1 + o];
+        pa[dst + 2] = a[r2 + o];
+        pa[dst + 3] = a[r3 + o];
+        dst += MR;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const src = base + i0 * ars + p * acs;
+        for (let i = 0; i < MR; i++) pa[dst + i] = i < h ? a[src + i * ars] : 0;
+        dst += MR;
+      }
+    }
+  }
+}
+
+/** Walks the packed block tile by tile; each tile is one 4×4 micro-kernel call. */
+function macroKernel(mc: number, nc: number, kc: number, c: Storage, cBase: number, ldc: number, overwrite: boolean): void {
+  const pa = packA;
+  const pb = packB;
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const w = Math.min(NR, nc - j0);
+    const bStart = (j0 / NR) * kc * NR;
+    for (let i0 = 0; i0 < mc; i0 += MR) {
+      const h = Math.min(MR, mc - i0);
+      const aStart = (i0 / MR) * kc * MR;
+      microKernel(pa, aStart, pb, bStart, kc, c, cBase + i0 * ldc + j0, ldc, h, w, overwrite);
+    }
+  }
+}
+
+/** C[0:h, 0:w] (+)= Apanel · Bpanel with the 4×4 tile held in locals for the whole K block. */
+function microKernel(
+  pa: Float64Array,
+  ai: number,
+  pb: Float64Array,
+  bi: number,
+  kc: number,
+  c: Storage,
+  co: number,
+  ldc: number,
+  h: number,
+  w: number,
+  overwrite: boolean,
+): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  for (let p = 0; p < kc; p++) {
+    const a0 = pa[ai];
+    const a1 = pa[ai + 1];
+    const a2 = pa[ai + 2];
+    const a3 = pa[ai + 3];
+    const b0 = pb[bi];
+    const b1 = pb[bi + 1];
+    const b2 = pb[bi + 2];
+    const b3 = pb[bi + 3];
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    ai += MR;
+    bi += NR;
+  }
+  if (h === MR && w === NR) {
+    if (overwrite) {
+      c[co] = c00; c[co + 1] = c01; c[co + 2] = c02; c[co + 3] = c03;
+      co += ldc;
+      c[co] = c10; c[co + 1] = c11; c[co + 2] = c12; c[co + 3] = c13;
+      co += ldc;
+      c[co] = c20; c[co + 1] = c21; c[co + 2] = c22; c[co + 3] = c23;
+      co += ldc;
+      c[co] = c30; c[co + 1] = c31; c[co + 2] = c32; c[co + 3] = c33;
+    } else {
+      c[co] += c00; c[co + 1] += c01; c[co + 2] += c02; c[co + 3] += c03;
+      co += ldc;
+      c[co] += c10; c[co + 1] += c11; c[co + 2] += c12; c[co + 3] += c13;
+      co += ldc;
+      c[co] += c20; c[co + 1] += c21; c[co + 2] += c22; c[co + 3] += c23;
+      co += ldc;
+      c[co] += c30; c[co + 1] += c31; c[co + 2] += c32; c[co + 3] += c33;
+    }
+    return;
+  }
+  // Edge tile: store only the valid h×w corner.
+  const tile = edgeTile;
+  tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
+  tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
+  tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
+  tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
+  for (let i = 0; i < h; i++) {
+    for (let j = 0; j < w; j++) {
+      if (overwrite) c[co + i * ldc + j] = tile[i * 4 + j];
+      else c[co + i * ldc + j] += tile[i * 4 + j];
+    }
+  }
+}
+const edgeTile = new Float64Array(16);
+
+/** Tiny products: a direct loop with a float64 accumulator per output element. */
+function smallMatmul(
+  a: Storage,
+  ao: number,
+  ars: number,
+  acs: number,
+  b: Storage,
+  bo: number,
+  brs: number,
+  bcs: number,
+  c: Storage,
+  co: number,
+  m: number,
+  n: number,
+  k: number,
+  accumulate: boolean,
+): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let pa = ao + i * ars;
+      let pb = bo + j * bcs;
+      for (let p = 0; p < k; p++) {
+        s += a[pa] * b[pb];
+        pa += acs;
+        pb += brs;
+      }
+      if (accumulate) c[co + i * n + j] += s;
+      else c[co + i * n + j] = s;
+    }
+  }
+}

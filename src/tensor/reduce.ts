@@ -1,0 +1,146 @@
+/**
+ * Reduction kernels over one axis of a contiguous array viewed as [outer, n, inner].
+ * Multi-axis reductions call these once per axis (sum, max and min are associative).
+ */
+import type { Storage } from './dtype.js';
+
+export type ReduceOp = 'sum' | 'max' | 'min';
+
+/** out[o, i] = op over k of x[o, k, i]; out has outer·inner elements. */
+export function reduceKernel(
+  op: ReduceOp,
+  x: Storage,
+  outer: number,
+  n: number,
+  inner: number,
+  out: Storage,
+): void {
+  const init = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
+  for (let o = 0; o < outer; o++) {
+    const ob = o * inner;
+    for (let i = 0; i < inner; i++) out[ob + i] = init;
+    const xb = o * n * inner;
+    for (let k = 0; k < n; k++) {
+      const row = xb + k * inner;
+      if (op === 'sum') {
+        for (let i = 0; i < inner; i++) out[ob + i] += x[row + i];
+      } else if (op === 'max') {
+        for (let i = 0; i < inner; i++) {
+          const v = x[row + i];
+          // NaN wins, as in PyTorch: a NaN anywhere makes the max NaN.
+          if (v > out[ob + i] || v !== v) out[ob + i] = v;
+        }
+      } else {
+        for (let i = 0; i < inner; i++) {
+          const v = x[row + i];
+          if (v < out[ob + i] || v !== v) out[ob + i] = v;
+        }
+      }
+    }
+  }
+}
+
+/** Index of the first maximum along the axis (NaN counts as the maximum, as in PyTorch). */
+export function argmaxKernel(x: Storage, outer: number, n: number, inner: number, out: Int32Array | Storage): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let best = x[base];
+      let bi = 0;
+      if (best === best) {
+        for (let k = 1; k < n; k++) {
+          const v = x[base + k * inner];
+          if (v !== v) {
+            bi = k;
+            break;
+          }
+          if (v > best) {
+            best = v;
+            bi = k;
+          }
+        }
+      }
+      out[o * inner + i] = bi;
+    }
+  }
+}
+
+/** Index of the first minimum along the axis. */
+export function argminKernel(x: Storage, outer: number, n: number, inner: number, out: Int32Array | Storage): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let best = x[base];
+      let bi = 0;
+      if (best === best) {
+        for (let k = 1; k < n; k++) {
+          const v = x[base + k * inner];
+          if (v !== v) {
+            bi = k;
+            break;
+          }
+          if (v < best) {
+            best = v;
+            bi = k;
+          }
+        }
+      }
+      out[o * inner + i] = bi;
+    }
+  }
+}
+
+/**
+ * Stable log-sum-exp along the axis: m + log Σ exp(x − m) with m the maximum,
+ * so logits of ±1e4 neither overflow nor vanish. An all −∞ slice gives −∞.
+ */
+export function logSumExpKernel(x: Storage, outer: number, n: number, inner: number, out: Storage): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let m = -Infinity;
+      for (let k = 0; k < n; k++) {
+        const v = x[base + k * inner];
+        if (v > m || v !== v) m = v;
+      }
+      if (m === -Infinity || m === Infinity || m !== m) {
+        out[o * inner + i] = m;
+        continue;
+      }
+      let s = 0;
+      for (let k = 0; k < n; k++) s += Math.exp(x[base + k * inner] - m);
+      out[o * inner + i] = m + Math.log(s);
+    }
+  }
+}
+
+/** Softmax (or log-softmax when `log`) along the axis, computed stably from the maximum. */
+export function softmaxKernel(
+  x: Storage,
+  outer: number,
+  n: number,
+  inner: number,
+  out: Storage,
+  log: boolean,
+): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let m = -Infinity;
+      for (let k = 0; k < n; k++) {
+        const v = x[base + k * inner];
+        if (v > m || v !== v) m = v;
+      }
+      // A slice of all −∞ has no defined softmax; PyTorch gives NaN, and so do we.
+      let s = 0;
+      for (let k = 0; k < n; k++) s += Math.exp(x[base + k * inner] - m);
+      if (log) {
+        const lse = Math.log(s);
+        for (let k = 0; k < n; k++) out[base + k * inner] = x[base + k * inner] - m - lse;
+      } else {
+        const inv = 1 / s;
+        for (let k = 0; k < n; k++) out[base + k * inner] = Math.exp(x[base + k * inner] - m) * inv;
+      }
+    }
+  }
+}
