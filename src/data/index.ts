@@ -1,0 +1,64 @@
+/**
+ * The data layer of mtlgrad: CSV parsing, multi-task tables, splits, standardisation, the bundled
+ * Palmer Penguins table and synthetic multi-task generators. Everything produces plain typed
+ * arrays (Float64Array features and labels); browser-safe, no Node built-ins.
+ */
+export { type CsvData, type CsvOptions, formatCsv, formatCsvField, parseCsv } from './csv.js';
+export {
+  PENGUIN_COLUMNS,
+  PENGUIN_MEASUREMENTS,
+  type PenguinIsland,
+  type PenguinRow,
+  type PenguinSpecies,
+  penguinsCsv,
+  penguinsRows,
+} from './penguins.js';
+export {
+  type Fold,
+  type KFoldOptions,
+  kFold,
+  type SplitIndices,
+  type SplitOptions,
+  splitIndices,
+  strata,
+  type TrainTestSplit,
+  trainTestSplit,
+} from './split.js';
+export {
+  applyStandardizer,
+  applyTargetStandardizer,
+  type FitStandardizerOptions,
+  fitStandardizer,
+  fitTargetStandardizer,
+  type ImputeStrategy,
+  inverseTargets,
+  type Standardizer,
+  standardizerFromJSON,
+  type TargetStandardizer,
+  targetStandardizerFromJSON,
+} from './standardize.js';
+export {
+  type GradNormToyData,
+  type GradNormToyOptions,
+  gradNormToy,
+  type RelatedTasksData,
+  type RelatedTasksOptions,
+  relatedTasks,
+} from './synthetic.js';
+export {
+  compareLabels,
+  DEFAULT_MISSING_VALUES,
+  type DroppedRow,
+  type FeatureColumnInfo,
+  type LoadTableOptions,
+  loadTable,
+  type MissingFeatures,
+  sortLabels,
+  subsetTable,
+  type Table,
+  type TableArrays,
+  type TaskColumn,
+  type TaskData,
+  type TaskKind,
+  tableFromArrays,
+} from './table.js';

@@ -1,0 +1,65 @@
+/** Evaluation of a multi-task model: per-task losses and metrics, in eval mode, without a graph. */
+import { concat } from '../autograd/ops/shape.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import type { Tensor } from '../autograd/tensor.js';
+import type { MultiTaskModel } from './architectures.js';
+import { type MultiTaskData, type PreparedData, prepareData, taskLoss } from './data.js';
+import { computeMetrics, type MetricValues } from './metrics.js';
+import { defaultMetrics, outputWidth, type TaskSpec, validateTasks } from './tasks.js';
+
+export type TaskMetrics = MetricValues & { loss: number; count: number };
+
+export interface EvaluateOptions {
+  tasks: readonly TaskSpec[];
+  /** Rows per forward pass (default 1024). */
+  batchSize?: number;
+}
+
+/**
+ * Per-task metrics (accuracy, macroF1, logLoss, auc for binary; mse, mae, r2 for regression) and the
+ * task's mean loss, over the rows that have that task's label. `count` is the number of such rows.
+ */
+export function evaluate(model: MultiTaskModel, data: MultiTaskData, options: EvaluateOptions): Record<string, TaskMetrics> {
+  validateTasks(options.tasks);
+  return evaluatePrepared(model, prepareData(data, options.tasks, model.dtype), options.batchSize ?? 1024);
+}
+
+/** Model outputs for every row of x, per task (eval mode, no graph). */
+export function predict(model: MultiTaskModel, x: Tensor, batchSize = 1024): Record<string, Tensor> {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(() => {
+      const n = x.shape[0];
+      const parts: Record<string, Tensor[]> = {};
+      for (let start = 0; start < n; start += batchSize) {
+        const xb = n <= batchSize ? x : x.slice([[start, Math.min(n, start + batchSize)]]);
+        const out = model.forward(xb);
+        for (const [k, v] of Object.entries(out)) (parts[k] ??= []).push(v);
+      }
+      const result: Record<string, Tensor> = {};
+      for (const [k, v] of Object.entries(parts)) result[k] = v.length === 1 ? v[0] : concat(v, 0);
+      return result;
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+export function evaluatePrepared(model: MultiTaskModel, data: PreparedData, batchSize = 1024): Record<string, TaskMetrics> {
+  const outputs = predict(model, data.x, batchSize);
+  const result: Record<string, TaskMetrics> = {};
+  noGrad(() => {
+    data.tasks.forEach((task, t) => {
+      const out = outputs[task.name];
+      const labels = data.labels[t];
+      const loss = taskLoss(task, out, labels);
+      const width = task.kind === 'regression' ? outputWidth(task) : 1;
+      let count = 0;
+      for (let i = 0; i < labels.length; i += width) if (!Number.isNaN(labels[i])) count++;
+      const metrics = computeMetrics(task, out.data, outputWidth(task), labels, defaultMetrics(task));
+      result[task.name] = { ...metrics, loss: loss === null ? Number.NaN : loss.item(), count };
+    });
+  });
+  return result;
+}

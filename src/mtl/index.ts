@@ -1,0 +1,33 @@
+export * from './aggregators/index.js';
+export {
+  type CompareOptions,
+  type CompareResult,
+  type CrossValidateOptions,
+  type CrossValidateResult,
+  compareWithSingleTask,
+  crossValidate,
+  deltaM,
+  type GridRow,
+  type GridSearchOptions,
+  gradientConflict,
+  gridSearch,
+  type ModelBuilder,
+  type ModelRecipe,
+} from './analysis.js';
+export { type BuildOptions, HardSharing, MMoE, ModuleDict, ModuleList, type MultiTaskModel } from './architectures.js';
+export type { MultiTaskData } from './data.js';
+export { type EvaluateOptions, evaluate, predict, type TaskMetrics } from './evaluate.js';
+export { auc, computeMetrics, higherIsBetter, macroF1, type MetricValues, r2 } from './metrics.js';
+export type { Labels, MetricName, TaskKind, TaskLoss, TaskSpec } from './tasks.js';
+export {
+  type EarlyStopping,
+  type EpochRecord,
+  type FitOptions,
+  fit,
+  type History,
+  NonFiniteLossError,
+  type OptimizerLike,
+  type ParamGroup,
+  type StepRecord,
+} from './trainer.js';
+export * from './weighting/index.js';

@@ -1,0 +1,51 @@
+import type { Tensor } from '../../autograd/tensor.js';
+import { ValueError } from '../../errors.js';
+import { weightedSum } from './ew.js';
+import type { LossWeighting, WeightingInfo } from './types.js';
+
+/**
+ * Dynamic Weight Average (Liu, Johns & Davison, CVPR 2019): with r_t = L_t(e−1)/L_t(e−2), the
+ * ratio of a task's mean training loss over the last two epochs,
+ *   w_t = T·exp(r_t/τ) / Σ_k exp(r_k/τ),   τ = 2,
+ * so weights sum to T; the first two epochs use w_t = 1. Losses are epoch averages, as in the paper.
+ */
+export class DWA implements LossWeighting {
+  readonly type = 'loss';
+  readonly name = 'DWA';
+  readonly temperature: number;
+  private history: number[][] = [];
+  private weights: number[] = [];
+  constructor(options: { temperature?: number } = {}) {
+    this.temperature = options.temperature ?? 2;
+    if (!(this.temperature > 0)) throw new ValueError(`DWA: temperature must be > 0, got ${this.temperature}`);
+  }
+  init(info: WeightingInfo): void {
+    this.weights = info.tasks.map(() => 1);
+    this.history = [];
+  }
+  reset(): void {
+    this.history = [];
+    this.weights = this.weights.map(() => 1);
+  }
+  parameters(): Tensor[] {
+    return [];
+  }
+  lastWeights(): number[] {
+    return this.weights.slice();
+  }
+  onEpochEnd(meanLosses: readonly number[]): void {
+    this.history.push(meanLosses.slice());
+    if (this.history.length > 2) this.history.shift();
+    if (this.history.length < 2) return;
+    const [prev2, prev1] = this.history;
+    const T = meanLosses.length;
+    const r = prev1.map((l, t) => l / prev2[t]);
+    const m = Math.max(...r.map((v) => v / this.temperature));
+    const e = r.map((v) => Math.exp(v / this.temperature - m));
+    const s = e.reduce((a, b) => a + b, 0);
+    this.weights = e.map((v) => (T * v) / s);
+  }
+  combine(losses: readonly Tensor[]): Tensor {
+    return weightedSum(losses, this.weights);
+  }
+}

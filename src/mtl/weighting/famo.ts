@@ -1,0 +1,60 @@
+import { add, mul } from '../../autograd/ops/binary.js';
+import { log } from '../../autograd/ops/unary.js';
+import type { Tensor } from '../../autograd/tensor.js';
+import { ScalarAdam, softmaxVec } from './adam-state.js';
+import type { LossWeighting, WeightingInfo } from './types.js';
+
+/**
+ * FAMO, Fast Adaptive Multitask Optimization (Liu et al., NeurIPS 2023), as in the official code:
+ * task weights z = softmax(ξ); the model minimises Σ_t (z_t/c)·log(L_t − ℓ_t + ε) with
+ * c = Σ_t z_t/(L_t − ℓ_t + ε) (detached), which balances the rate at which each loss falls; after each
+ * step ξ moves by Adam (lr β = 0.025, weight decay γ = 0.001) along the gradient of softmax(ξ)
+ * with the observed log-loss decrease δ_t = log(L_t^before) − log(L_t^after) on the same batch.
+ * ℓ_t (the minimum loss) is 0. lastWeights() reports z (sums to 1).
+ */
+export class FAMO implements LossWeighting {
+  readonly type = 'loss';
+  readonly name = 'FAMO';
+  readonly needsLossAfterStep = true;
+  private logits = new Float64Array(0);
+  private opt: ScalarAdam | null = null;
+  private readonly lr: number;
+  private readonly gamma: number;
+  private readonly eps = 1e-8;
+  constructor(options: { lr?: number; gamma?: number } = {}) {
+    this.lr = options.lr ?? 0.025;
+    this.gamma = options.gamma ?? 0.001;
+  }
+  init(info: WeightingInfo): void {
+    this.logits = new Float64Array(info.tasks.length);
+    this.opt = new ScalarAdam(info.tasks.length, this.lr, this.gamma);
+  }
+  reset(): void {
+    this.init({ tasks: Array.from(this.logits, () => ''), taskWeights: [], kinds: [] });
+  }
+  parameters(): Tensor[] {
+    return [];
+  }
+  lastWeights(): number[] {
+    return softmaxVec(this.logits);
+  }
+  combine(losses: readonly Tensor[]): Tensor {
+    const z = softmaxVec(this.logits);
+    const vals = losses.map((l) => l.item() + this.eps);
+    const c = z.reduce((s, zt, t) => s + zt / vals[t], 0);
+    let total: Tensor | null = null;
+    for (let t = 0; t < losses.length; t++) {
+      const term = mul(log(add(losses[t], this.eps)), z[t] / c);
+      total = total === null ? term : add(total, term);
+    }
+    return total!;
+  }
+  afterStep(before: readonly number[], after: readonly number[]): void {
+    const delta = before.map((b, t) => Math.log(b + this.eps) - Math.log(Math.max(after[t], 0) + this.eps));
+    // Gradient of softmax(ξ) with output-gradient δ: z ⊙ (δ − Σ_k z_k δ_k).
+    const z = softmaxVec(this.logits);
+    const dot = z.reduce((s, zt, t) => s + zt * delta[t], 0);
+    const grad = z.map((zt, t) => zt * (delta[t] - dot));
+    this.opt!.step(this.logits, grad);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * One interface for every weighting method. Loss-based methods combine the per-task losses
+ * into one differentiable total; gradient-based methods aggregate the per-task gradients of the
+ * shared parameters (a T×D matrix, or T×(N·H) at the representation for MGDA-UB) into one direction.
+ * Each method holds only its own state; the trainer passes what it needs (no reaching into it).
+ */
+import type { Tensor } from '../../autograd/tensor.js';
+
+export interface WeightingInfo {
+  /** Task names in order. */
+  tasks: readonly string[];
+  /** Static per-task weights from the task specs (default 1). */
+  taskWeights: readonly number[];
+  /** 'regression' | 'classification' | 'binary' per task (UW picks its form from this). */
+  kinds: readonly string[];
+}
+
+export interface StepInfo {
+  epoch: number;
+  /** Step within the whole run (0-based). */
+  step: number;
+}
+
+interface WeightingBase {
+  readonly name: string;
+  /** Called once by the trainer before training. */
+  init(info: WeightingInfo): void;
+  /** Clears all state (learned weights, loss history). */
+  reset(): void;
+  /** The method's own trainable parameters (never weight-decayed). */
+  parameters(): Tensor[];
+  /** The per-task weights used in the last step. */
+  lastWeights(): number[];
+  /** Mean per-task training losses of the finished epoch (DWA uses them). */
+  onEpochEnd?(meanLosses: readonly number[]): void;
+}
+
+export interface LossWeighting extends WeightingBase {
+  readonly type: 'loss';
+  /** The total loss Σ w_t·L_t (plus any terms of the method), differentiable. */
+  combine(losses: readonly Tensor[], step: StepInfo): Tensor;
+  /**
+   * Called after the optimiser step with the per-task losses recomputed on the same batch
+   * (FAMO compares them with the losses before the step). Only called when `needsLossAfterStep`.
+   */
+  afterStep?(lossesBefore: readonly number[], lossesAfter: readonly number[]): void;
+  readonly needsLossAfterStep?: boolean;
+}
+
+export interface GradientWeighting extends WeightingBase {
+  readonly type: 'gradient';
+  /** 'parameters': J over the shared parameters; 'representation': over the shared representation (MGDA-UB). */
+  readonly level: 'parameters' | 'representation';
+  /** Turns the per-task gradients into one direction and the per-task weights it used. */
+  aggregate(J: Float64Array[], losses: readonly number[], step: StepInfo): { direction: Float64Array; weights: Float64Array };
+}
+
+export type Weighting = LossWeighting | GradientWeighting;
