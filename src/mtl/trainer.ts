@@ -202,6 +202,12 @@ export function fit(model: MultiTaskModel, data: MultiTaskData, options: FitOpti
           globalStep,
         );
       }
+      if (result.losses.every((l) => l === null)) {
+        // No row of this batch has any label: nothing to learn from, so no step (and no decay).
+        optimizer.zeroGrad();
+        globalStep++;
+        continue;
+      }
       if (lambda > 0 && decay === 'l2' && decayed.length > 0) backward(l2Penalty(decayed, lambda), undefined, {});
       optimizer.step();
       optimizer.zeroGrad();
@@ -293,7 +299,7 @@ function trainStep(
       lossTensors.map((l) => l ?? zero()),
       step,
     );
-    backward(total, undefined, {});
+    if (total.requiresGrad) backward(total, undefined, {});
     if (zHat.grad && z.requiresGrad) backward(z, zHat.grad, {});
     return { losses };
   }

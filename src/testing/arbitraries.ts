@@ -43,7 +43,10 @@ export interface TensorArbitraries {
 }
 
 /** Builds the arbitraries from your fast-check module: `tensorArbitraries(fc)`. */
-export function tensorArbitraries(fc: typeof FC): TensorArbitraries {
+/** The parts of fast-check the arbitraries use (matches both `import fc from` and `import * as fc from`). */
+export type FastCheck = Pick<typeof FC, 'array' | 'integer' | 'double' | 'constant' | 'tuple' | 'boolean'>;
+
+export function tensorArbitraries(fc: FastCheck): TensorArbitraries {
   const shape = (c: ShapeConstraints = {}) =>
     fc.array(fc.integer({ min: c.minDim ?? 1, max: c.maxDim ?? 4 }), {
       minLength: c.minRank ?? 0,

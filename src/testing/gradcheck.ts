@@ -109,14 +109,22 @@ export function gradcheck(
       const size = data.length;
       for (let k = 0; k < size; k++) {
         const orig = data[k];
-        data[k] = orig + eps;
-        const plus = Float64Array.from(fn(...leaves).data);
-        data[k] = orig - eps;
-        const minus = Float64Array.from(fn(...leaves).data);
-        data[k] = orig;
+        let plus: Float64Array;
+        let minus: Float64Array;
         // The step actually taken (float32 storage rounds orig ± eps).
+        let step: number;
+        try {
+          data[k] = orig + eps;
+          step = data[k] - orig;
+          plus = Float64Array.from(fn(...leaves).data);
+          data[k] = orig - eps;
+          step += orig - data[k];
+          minus = Float64Array.from(fn(...leaves).data);
+        } finally {
+          data[k] = orig;
+        }
         for (let o = 0; o < nOut; o++) {
-          const numeric = (plus[o] - minus[o]) / (2 * eps);
+          const numeric = (plus[o] - minus[o]) / step;
           const a = analytic[w][o * size + k];
           const absError = Math.abs(a - numeric);
           const bound = atol + rtol * Math.abs(numeric);

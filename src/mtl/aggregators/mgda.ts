@@ -188,22 +188,32 @@ function fullyCorrectiveFrankWolfe(G: Float64Array[], maxIter: number, absTol: n
         S = S.filter((t) => lam[t] > 0); // affinely dependent through rounding: keep the point
         break;
       }
-      // Move from λ towards μ as far as the simplex allows.
+      // Move from λ towards μ as far as the simplex allows; `block` is the task whose weight
+      // reaches 0 first.
       let theta = 1;
+      let block = -1;
       for (let i = 0; i < S.length; i++) {
         const t = S[i];
-        if (mu[i] <= 0) theta = Math.min(theta, lam[t] > 0 ? lam[t] / (lam[t] - mu[i]) : 0);
+        if (mu[i] <= 0) {
+          const ratio = lam[t] > 0 ? lam[t] / (lam[t] - mu[i]) : 0;
+          if (ratio < theta) {
+            theta = ratio;
+            block = t;
+          }
+        }
+      }
+      if (block < 0) {
+        for (let i = 0; i < S.length; i++) lam[S[i]] = Math.max(0, mu[i]);
+        S = S.filter((t) => lam[t] > 0);
+        break;
       }
       for (let i = 0; i < S.length; i++) {
         const t = S[i];
-        lam[t] = theta === 1 ? mu[i] : lam[t] + theta * (mu[i] - lam[t]);
+        lam[t] = Math.max(0, lam[t] + theta * (mu[i] - lam[t]));
       }
-      if (theta === 1) break;
-      // Drop every task whose weight reached 0 (at least the one that set theta).
-      for (const t of S) if (lam[t] <= 1e-15) lam[t] = 0;
-      const kept = S.filter((t) => lam[t] > 0);
-      if (kept.length === S.length) break;
-      S = kept;
+      // Exactly 0, not a rounding residue: a weight of 1e-16 kept in S would distort later steps.
+      lam[block] = 0;
+      S = S.filter((t) => lam[t] > 0);
     }
   }
   // Every step keeps Σλ = 1 in exact arithmetic; remove the rounding drift.
