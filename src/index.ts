@@ -1,8 +1,14 @@
 /**
  * mtlgrad: multi-task learning on the CPU in pure TypeScript.
- * This entry point is browser-safe (no Node built-ins); file helpers live in `mtlgrad/node`.
+ * This entry point is browser-safe (no Node built-ins); file helpers and the CLI live in `mtlgrad/node`,
+ * gradient checking and fast-check arbitraries in `mtlgrad/testing`.
  */
 export * from './autograd/index.js';
+export * from './data/index.js';
 export { AutogradError, DTypeError, FormatError, MtlgradError, ShapeError, ValueError } from './errors.js';
+export * from './io/index.js';
+export * from './mtl/index.js';
+export * from './nn/index.js';
+export * from './optim/index.js';
 export type { DType, Storage } from './tensor/dtype.js';
 export { defaultRng, manualSeed, Rng } from './tensor/rng.js';

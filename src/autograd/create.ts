@@ -26,7 +26,8 @@ type TensorValues = number | NestedArray | ArrayLike<number> | readonly NestedAr
 
 function resolveDType(op: string, dtype: DType | undefined, fallback: DType = 'float32'): DType {
   if (dtype === undefined) return fallback;
-  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype '${String(dtype)}', expected 'float32' or 'float64'`);
+  if (!isDType(dtype))
+    throw new DTypeError(`${op}: unknown dtype '${String(dtype)}', expected 'float32' or 'float64'`);
   return dtype;
 }
 
@@ -57,7 +58,9 @@ export function tensor(values: TensorValues, options: TensorOptions = {}): Tenso
   if (options.shape !== undefined) {
     checkShape('tensor', options.shape);
     if (sizeOf(options.shape) !== data.length) {
-      throw new ShapeError(`tensor: shape ${fmtShape(options.shape)} needs ${sizeOf(options.shape)} values, got ${data.length}`);
+      throw new ShapeError(
+        `tensor: shape ${fmtShape(options.shape)} needs ${sizeOf(options.shape)} values, got ${data.length}`,
+      );
     }
     shape = options.shape.slice();
   }
@@ -87,7 +90,9 @@ function flatten(values: NestedArray[], shape: number[]): number[] {
   const walk = (v: unknown, depth: number, path: number[]) => {
     if (depth === shape.length) {
       if (typeof v !== 'number') {
-        throw new ShapeError(`tensor: ragged nested array: expected a number at [${path.join('][')}], got ${describe(v)}`);
+        throw new ShapeError(
+          `tensor: ragged nested array: expected a number at [${path.join('][')}], got ${describe(v)}`,
+        );
       }
       out.push(v);
       return;
@@ -140,7 +145,8 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
     end = start;
     start = 0;
   }
-  if (![start, end, step].every(Number.isFinite)) throw new ValueError('arange: start, end and step must be finite');
+  if (![start, end, step].every(Number.isFinite))
+    throw new ValueError('arange: start, end and step must be finite');
   if (step === 0) throw new ValueError('arange: step must not be 0');
   const n = Math.max(0, Math.ceil((end - start) / step));
   const data = allocate(resolveDType('arange', options.dtype), n);

@@ -36,7 +36,8 @@ export function customOp<S = unknown>(spec: CustomOpSpec<S>): (...inputs: Tensor
   }
   return (...inputs: Tensor[]) => {
     inputs.forEach((t, i) => {
-      if (!(t instanceof Tensor)) throw new ValueError(`${name}: input ${i} must be a Tensor, got ${typeof t}`);
+      if (!(t instanceof Tensor))
+        throw new ValueError(`${name}: input ${i} must be a Tensor, got ${typeof t}`);
     });
     let saved: S | undefined;
     const out = noGrad(() =>
@@ -47,7 +48,8 @@ export function customOp<S = unknown>(spec: CustomOpSpec<S>): (...inputs: Tensor
         },
       ),
     );
-    if (!(out instanceof Tensor)) throw new AutogradError(`${name}: forward must return a Tensor, got ${typeof out}`);
+    if (!(out instanceof Tensor))
+      throw new AutogradError(`${name}: forward must return a Tensor, got ${typeof out}`);
     return record(name, out.data, out.shape, inputs, (g) => {
       const grads = spec.backward(g, { inputs, output: out, saved });
       if (!Array.isArray(grads) || grads.length !== inputs.length) {

@@ -16,7 +16,13 @@ import { Tensor } from './tensor.js';
  * Wraps the output of an op: when grad mode is on and some input requires grad, the result
  * records `backward` and its parents; otherwise it is a plain tensor and the closure is dropped.
  */
-export function record(op: string, data: Storage, shape: readonly number[], parents: Tensor[], backward: BackwardFn): Tensor {
+export function record(
+  op: string,
+  data: Storage,
+  shape: readonly number[],
+  parents: Tensor[],
+  backward: BackwardFn,
+): Tensor {
   const out = new Tensor(data, shape);
   if (!isGradEnabled()) return out;
   let needs = false;
@@ -33,7 +39,16 @@ interface Accum {
   owned: boolean;
 }
 
-export function backward(root: Tensor, seed: Tensor | undefined, options: { retainGraph?: boolean } = {}): void {
+export interface EngineOptions {
+  retainGraph?: boolean;
+  /**
+   * @internal When set, only these leaves receive .grad (as torch.autograd.grad): other leaves and
+   * retainGrad tensors are left untouched. Used by grad/valueAndGrad.
+   */
+  onlyLeaves?: ReadonlySet<Tensor>;
+}
+
+export function backward(root: Tensor, seed: Tensor | undefined, options: EngineOptions = {}): void {
   if (!root.requiresGrad) {
     throw new AutogradError(
       `backward: the tensor ${fmtShape(root.shape)} does not require grad and is not part of a graph; ` +
@@ -53,7 +68,9 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
   } else {
     if (!(seed instanceof Tensor)) throw new AutogradError('backward: the seed gradient must be a Tensor');
     if (!sameShape(seed.shape, root.shape)) {
-      throw new ShapeError(`backward: seed shape ${fmtShape(seed.shape)} differs from the tensor's ${fmtShape(root.shape)}`);
+      throw new ShapeError(
+        `backward: seed shape ${fmtShape(seed.shape)} differs from the tensor's ${fmtShape(root.shape)}`,
+      );
     }
     if (seed.dtype !== root.dtype) {
       throw new DTypeError(`backward: seed dtype ${seed.dtype} differs from the tensor's ${root.dtype}`);
@@ -64,6 +81,7 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
   const grads = new Map<Tensor, Accum>();
   grads.set(root, { data: seedData, owned: false });
   const retain = options.retainGraph === true;
+  const only = options.onlyLeaves;
   noGrad(() => {
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
@@ -71,14 +89,14 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
       grads.delete(t);
       const node = t._node;
       if (node === null) {
-        if (acc !== undefined) accumulateLeaf(t, acc);
+        if (acc !== undefined && (only === undefined || only.has(t))) accumulateLeaf(t, acc);
         continue;
       }
       if (acc === undefined) {
         if (!retain) release(t);
         continue;
       }
-      if (t._retainGrad) accumulateLeaf(t, acc);
+      if (t._retainGrad && only === undefined) accumulateLeaf(t, acc);
       if (node.freed || node.backward === null) {
         throw new AutogradError(
           `backward: the graph through '${node.op}' was already freed by an earlier backward; ` +
@@ -127,7 +145,9 @@ function topoOrder(root: Tensor): Tensor[] {
 /** Checks dtype and reduces a broadcast gradient to the parent's shape. */
 function toParentShape(op: string, g: Tensor, parent: Tensor, out: Tensor): Storage {
   if (g.dtype !== parent.dtype) {
-    throw new DTypeError(`backward of '${op}': gradient dtype ${g.dtype} differs from its input's ${parent.dtype}`);
+    throw new DTypeError(
+      `backward of '${op}': gradient dtype ${g.dtype} differs from its input's ${parent.dtype}`,
+    );
   }
   if (sameShape(g.shape, parent.shape)) return g.data;
   let ok = true;

@@ -19,10 +19,13 @@ function mapTree(tree: TensorTree, fn: (t: Tensor) => Tensor, path: string): Ten
   if (Array.isArray(tree)) return tree.map((t, i) => mapTree(t, fn, `${path}[${i}]`));
   if (tree !== null && typeof tree === 'object') {
     const out: Record<string, TensorTree> = {};
-    for (const key of Object.keys(tree)) out[key] = mapTree((tree as Record<string, TensorTree>)[key], fn, `${path}.${key}`);
+    for (const key of Object.keys(tree))
+      out[key] = mapTree((tree as Record<string, TensorTree>)[key], fn, `${path}.${key}`);
     return out;
   }
-  throw new AutogradError(`grad: ${path} is ${tree === null ? 'null' : typeof tree}; expected a Tensor, an array or a record of them`);
+  throw new AutogradError(
+    `grad: ${path} is ${tree === null ? 'null' : typeof tree}; expected a Tensor, an array or a record of them`,
+  );
 }
 
 /**
@@ -34,19 +37,31 @@ export function valueAndGrad<P extends TensorTree, A extends unknown[]>(
 ): (params: P, ...args: A) => { value: Tensor; grads: GradTree<P> } {
   return (params: P, ...args: A) => {
     const leaves: Tensor[] = [];
-    const inputs = mapTree(params, (t) => {
-      const leaf = new Tensor(t.data, t.shape, true);
-      leaves.push(leaf);
-      return leaf;
-    }, 'params') as P;
+    const inputs = mapTree(
+      params,
+      (t) => {
+        const leaf = new Tensor(t.data, t.shape, true);
+        leaves.push(leaf);
+        return leaf;
+      },
+      'params',
+    ) as P;
     const value = enableGrad(() => fn(inputs, ...args));
-    if (!(value instanceof Tensor)) throw new AutogradError(`grad: the function must return a Tensor, got ${typeof value}`);
+    if (!(value instanceof Tensor))
+      throw new AutogradError(`grad: the function must return a Tensor, got ${typeof value}`);
     if (value.size !== 1) {
-      throw new AutogradError(`grad: the function must return a one-element tensor, got shape ${fmtShape(value.shape)}`);
+      throw new AutogradError(
+        `grad: the function must return a one-element tensor, got shape ${fmtShape(value.shape)}`,
+      );
     }
-    if (value.requiresGrad) backward(value, undefined, {});
+    // Only the fresh leaves get .grad: tensors in `args` or closed over by fn keep theirs.
+    if (value.requiresGrad) backward(value, undefined, { onlyLeaves: new Set(leaves) });
     // A parameter the value does not depend on gets a zero gradient, as in JAX.
-    const grads = mapTree(inputs, (leaf) => leaf.grad ?? new Tensor(leaf.data.slice().fill(0), leaf.shape), 'params');
+    const grads = mapTree(
+      inputs,
+      (leaf) => leaf.grad ?? new Tensor(leaf.data.slice().fill(0), leaf.shape),
+      'params',
+    );
     return { value: value.detach(), grads: grads as GradTree<P> };
   };
 }

@@ -1,6 +1,6 @@
 export {
-  type CreateOptions,
   arange,
+  type CreateOptions,
   eye,
   full,
   ones,

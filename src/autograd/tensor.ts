@@ -43,7 +43,9 @@ export class Tensor {
       throw new DTypeError(`Tensor: data must be a Float32Array or Float64Array, got ${describe(data)}`);
     }
     if (sizeOf(shape) !== data.length) {
-      throw new ShapeError(`Tensor: shape ${fmtShape(shape)} needs ${sizeOf(shape)} elements, data has ${data.length}`);
+      throw new ShapeError(
+        `Tensor: shape ${fmtShape(shape)} needs ${sizeOf(shape)} elements, data has ${data.length}`,
+      );
     }
     this.data = data;
     this.shape = shape.slice();
@@ -67,7 +69,9 @@ export class Tensor {
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.data.length !== 1) {
-      throw new ShapeError(`item: tensor of shape ${fmtShape(this.shape)} has ${this.data.length} elements, expected 1`);
+      throw new ShapeError(
+        `item: tensor of shape ${fmtShape(this.shape)} has ${this.data.length} elements, expected 1`,
+      );
     }
     return this.data[0];
   }

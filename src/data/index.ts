@@ -4,6 +4,7 @@
  * arrays (Float64Array features and labels); browser-safe, no Node built-ins.
  */
 export { type CsvData, type CsvOptions, formatCsv, formatCsvField, parseCsv } from './csv.js';
+export { tableTasks, tableToData } from './multitask.js';
 export {
   PENGUIN_COLUMNS,
   PENGUIN_MEASUREMENTS,

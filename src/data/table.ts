@@ -8,15 +8,16 @@
  * happens in {@link fitStandardizer}/{@link applyStandardizer} after the split.
  */
 import { FormatError, ValueError } from '../errors.js';
-import { parseCsv } from './csv.js';
-
 /**
  * The kind of a task, which fixes how its column is encoded in {@link TaskData.values}:
  * - `classification`: class index 0..C-1 into {@link TaskData.classes};
  * - `binary`: 0 or 1 (1 = the positive class, `classes[1]`);
  * - `regression`: the real value.
  */
-export type TaskKind = 'classification' | 'binary' | 'regression';
+import type { TaskKind } from '../mtl/tasks.js';
+import { parseCsv } from './csv.js';
+
+export type { TaskKind };
 
 /** A task of {@link LoadTableOptions}: which column holds its labels and how to read them. */
 export interface TaskColumn {

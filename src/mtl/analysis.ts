@@ -60,7 +60,8 @@ export function deltaM(
     for (const m of metrics) {
       const a = mtl[task.name]?.[m];
       const b = stl[task.name]?.[m];
-      if (a === undefined || b === undefined) throw new ValueError(`deltaM: metric '${m}' missing for task '${task.name}'`);
+      if (a === undefined || b === undefined)
+        throw new ValueError(`deltaM: metric '${m}' missing for task '${task.name}'`);
       const sign = higherIsBetter(m) ? -1 : 1;
       s += (sign * (a - b)) / b;
     }
@@ -163,7 +164,8 @@ export function crossValidate(options: CrossValidateOptions): CrossValidateResul
   const seed = options.seed ?? 0;
   const probe = build(options.tasks, seed);
   const all = prepareData(options.data, options.tasks, probe.dtype, 'crossValidate data');
-  if (!Number.isInteger(k) || k < 2 || k > all.n) throw new ValueError(`crossValidate: folds must be an integer in [2, ${all.n}], got ${k}`);
+  if (!Number.isInteger(k) || k < 2 || k > all.n)
+    throw new ValueError(`crossValidate: folds must be an integer in [2, ${all.n}], got ${k}`);
   const assignment = foldAssignment(all, k, seed, options.stratify);
   const score = options.score ?? 'loss';
   const folds: Record<string, TaskMetrics>[] = [];
@@ -207,7 +209,8 @@ function foldAssignment(data: PreparedData, k: number, seed: number, stratify?: 
   if (stratify !== undefined) {
     const t = data.tasks.findIndex((task) => task.name === stratify);
     if (t < 0) throw new ValueError(`crossValidate: stratify task '${stratify}' is not one of the tasks`);
-    if (data.tasks[t].kind === 'regression') throw new ValueError(`crossValidate: cannot stratify by regression task '${stratify}'`);
+    if (data.tasks[t].kind === 'regression')
+      throw new ValueError(`crossValidate: cannot stratify by regression task '${stratify}'`);
     labels = data.labels[t];
   }
   for (let i = 0; i < data.n; i++) {
@@ -226,10 +229,12 @@ function foldAssignment(data: PreparedData, k: number, seed: number, stratify?: 
 }
 
 function scoreOf(score: string, metrics: Record<string, TaskMetrics>): number {
-  if (score === 'loss') return Object.values(metrics).reduce((s, m) => s + (Number.isNaN(m.loss) ? 0 : m.loss), 0);
+  if (score === 'loss')
+    return Object.values(metrics).reduce((s, m) => s + (Number.isNaN(m.loss) ? 0 : m.loss), 0);
   const dot = score.lastIndexOf('.');
   const v = (metrics[score.slice(0, dot)] as Record<string, number> | undefined)?.[score.slice(dot + 1)];
-  if (v === undefined) throw new ValueError(`score '${score}': expected 'loss' or 'task.metric' for a reported metric`);
+  if (v === undefined)
+    throw new ValueError(`score '${score}': expected 'loss' or 'task.metric' for a reported metric`);
   return v;
 }
 
@@ -257,7 +262,8 @@ export interface GridRow {
 /** Cross-validates every combination of the grid; `best` minimises the score ('loss') or maximises a higher-is-better metric. */
 export function gridSearch(options: GridSearchOptions): { rows: GridRow[]; best: GridRow } {
   const keys = Object.keys(options.grid);
-  if (keys.length === 0) throw new ValueError('gridSearch: grid must name at least one option with values to try');
+  if (keys.length === 0)
+    throw new ValueError('gridSearch: grid must name at least one option with values to try');
   for (const key of keys) {
     if (!Array.isArray(options.grid[key]) || options.grid[key].length === 0) {
       throw new ValueError(`gridSearch: grid.${key} must be a non-empty array`);
@@ -266,7 +272,10 @@ export function gridSearch(options: GridSearchOptions): { rows: GridRow[]; best:
   let combos: Record<string, unknown>[] = [{}];
   for (const key of keys) combos = combos.flatMap((c) => options.grid[key].map((v) => ({ ...c, [key]: v })));
   const rows = combos.map((params) => {
-    const result = crossValidate({ ...options, fit: { ...options.fit, ...params } as CrossValidateOptions['fit'] });
+    const result = crossValidate({
+      ...options,
+      fit: { ...options.fit, ...params } as CrossValidateOptions['fit'],
+    });
     return { params, mean: result.mean, std: result.std, result };
   });
   const score = options.score ?? 'loss';
@@ -288,7 +297,10 @@ export function gradientConflict(
   validateTasks(options.tasks);
   let prepared = prepareData(data, options.tasks, model.dtype, 'gradientConflict data');
   if (options.maxRows !== undefined && prepared.n > options.maxRows) {
-    prepared = subset(prepared, Int32Array.from({ length: options.maxRows }, (_, i) => i));
+    prepared = subset(
+      prepared,
+      Int32Array.from({ length: options.maxRows }, (_, i) => i),
+    );
   }
   const shared = model.sharedParameters();
   const size = shared.reduce((n, p) => n + p.size, 0);

@@ -5,16 +5,17 @@
  * Both split into encode (the shared part) and decode (the task-specific part), so a trainer can
  * take per-task gradients at the shared representation without re-running the forward pass.
  */
-import { softmax } from '../autograd/ops/softmax.js';
-import { stack, unsqueeze } from '../autograd/ops/shape.js';
-import { sum } from '../autograd/ops/reduce.js';
+
 import { mul } from '../autograd/ops/binary.js';
+import { sum } from '../autograd/ops/reduce.js';
+import { stack, unsqueeze } from '../autograd/ops/shape.js';
+import { softmax } from '../autograd/ops/softmax.js';
 import type { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
+import { Linear, MLP, ModuleDict, ModuleList } from '../nn/index.js';
+import { Module } from '../nn/module.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Rng } from '../tensor/rng.js';
-import { Linear, MLP } from '../nn/index.js';
-import { Module } from '../nn/module.js';
 import { outputWidth, type TaskSpec, validateTasks } from './tasks.js';
 
 /** What the trainer needs of a multi-task model. */
@@ -29,31 +30,6 @@ export interface MultiTaskModel extends Module<Tensor, Record<string, Tensor>> {
   sharedParameters(): Tensor[];
   /** Parameters used by one task only (its head, its gate). */
   taskParameters(task: string): Tensor[];
-}
-
-/** A named collection of modules (like torch.nn.ModuleDict); keys become path segments. */
-export class ModuleDict<M extends Module<never, unknown>> extends Module<never, never> {
-  readonly modules: Record<string, M>;
-  constructor(modules: Record<string, M>) {
-    super();
-    this.modules = Object.create(null);
-    for (const [name, m] of Object.entries(modules)) this.modules[name] = this.registerModule(name, m);
-  }
-  forward(): never {
-    throw new ValueError('ModuleDict has no forward; call one of its modules');
-  }
-}
-
-/** A list of modules (like torch.nn.ModuleList); indices become path segments. */
-export class ModuleList<M extends Module<never, unknown>> extends Module<never, never> {
-  readonly items: M[];
-  constructor(modules: readonly M[]) {
-    super();
-    this.items = modules.map((m, i) => this.registerModule(String(i), m));
-  }
-  forward(): never {
-    throw new ValueError('ModuleList has no forward; call one of its modules');
-  }
 }
 
 export interface BuildOptions {
@@ -74,7 +50,8 @@ export class HardSharing extends Module<Tensor, Record<string, Tensor>> implemen
 
   constructor(parts: { trunk: Module<Tensor, Tensor>; heads: Record<string, Module<Tensor, Tensor>> }) {
     super();
-    if (!parts || !(parts.trunk instanceof Module)) throw new ValueError('HardSharing: expected {trunk: Module, heads: {task: Module}}');
+    if (!parts || !(parts.trunk instanceof Module))
+      throw new ValueError('HardSharing: expected {trunk: Module, heads: {task: Module}}');
     const names = Object.keys(parts.heads ?? {});
     if (names.length === 0) throw new ValueError('HardSharing: at least one head is needed');
     this.trunk = this.registerModule('trunk', parts.trunk);
@@ -90,9 +67,12 @@ export class HardSharing extends Module<Tensor, Record<string, Tensor>> implemen
   static build(options: BuildOptions & { hidden: readonly number[] }): HardSharing {
     validateTasks(options.tasks);
     const { inputs, hidden, rng, dtype } = options;
-    if (!Number.isInteger(inputs) || inputs < 1) throw new ValueError(`HardSharing.build: inputs must be ≥ 1, got ${inputs}`);
+    if (!Number.isInteger(inputs) || inputs < 1)
+      throw new ValueError(`HardSharing.build: inputs must be ≥ 1, got ${inputs}`);
     if (!Array.isArray(hidden) || hidden.length === 0 || hidden.some((h) => !Number.isInteger(h) || h < 1)) {
-      throw new ValueError(`HardSharing.build: hidden must list positive layer sizes, got [${String(hidden)}]`);
+      throw new ValueError(
+        `HardSharing.build: hidden must list positive layer sizes, got [${String(hidden)}]`,
+      );
     }
     const activation = options.activation ?? 'relu';
     const trunk = new MLP([inputs, ...hidden], {
@@ -103,7 +83,8 @@ export class HardSharing extends Module<Tensor, Record<string, Tensor>> implemen
       dtype,
     });
     const heads: Record<string, Module<Tensor, Tensor>> = {};
-    for (const t of options.tasks) heads[t.name] = new Linear(hidden[hidden.length - 1], outputWidth(t), { rng, dtype });
+    for (const t of options.tasks)
+      heads[t.name] = new Linear(hidden[hidden.length - 1], outputWidth(t), { rng, dtype });
     return new HardSharing({ trunk, heads });
   }
 
@@ -150,11 +131,14 @@ export class MMoE extends Module<Tensor, Record<string, Tensor>> implements Mult
   }) {
     super();
     if (!parts || !Array.isArray(parts.experts) || parts.experts.length === 0) {
-      throw new ValueError('MMoE: expected {experts: Module[], gates: {task: Module}, heads: {task: Module}}');
+      throw new ValueError(
+        'MMoE: expected {experts: Module[], gates: {task: Module}, heads: {task: Module}}',
+      );
     }
     const names = Object.keys(parts.heads ?? {});
     if (names.length === 0) throw new ValueError('MMoE: at least one head is needed');
-    for (const n of names) if (!parts.gates?.[n]) throw new ValueError(`MMoE: task '${n}' has a head but no gate`);
+    for (const n of names)
+      if (!parts.gates?.[n]) throw new ValueError(`MMoE: task '${n}' has a head but no gate`);
     this.experts = this.registerModule('experts', new ModuleList(parts.experts));
     this.gates = this.registerModule('gates', new ModuleDict(parts.gates));
     this.heads = this.registerModule('heads', new ModuleDict(parts.heads));
@@ -171,7 +155,15 @@ export class MMoE extends Module<Tensor, Record<string, Tensor>> implements Mult
     const activation = options.activation ?? 'relu';
     const experts: Module<Tensor, Tensor>[] = [];
     for (let e = 0; e < options.experts; e++) {
-      experts.push(new MLP([inputs, ...hidden], { activation, outputActivation: activation, dropout: options.dropout ?? 0, rng, dtype }));
+      experts.push(
+        new MLP([inputs, ...hidden], {
+          activation,
+          outputActivation: activation,
+          dropout: options.dropout ?? 0,
+          rng,
+          dtype,
+        }),
+      );
     }
     const gates: Record<string, Module<Tensor, Tensor>> = {};
     const heads: Record<string, Module<Tensor, Tensor>> = {};
@@ -184,7 +176,7 @@ export class MMoE extends Module<Tensor, Record<string, Tensor>> implements Mult
 
   encode(x: Tensor): Tensor {
     return stack(
-      this.experts.items.map((e) => e.forward(x)),
+      [...this.experts].map((e) => e.forward(x)),
       1,
     );
   }
@@ -208,7 +200,8 @@ export class MMoE extends Module<Tensor, Record<string, Tensor>> implements Mult
   }
 
   taskParameters(task: string): Tensor[] {
-    if (!this.heads.modules[task]) throw new ValueError(`MMoE: no task '${task}' (tasks: ${this.taskNames.join(', ')})`);
+    if (!this.heads.modules[task])
+      throw new ValueError(`MMoE: no task '${task}' (tasks: ${this.taskNames.join(', ')})`);
     return [...this.gates.modules[task].parameters(), ...this.heads.modules[task].parameters()];
   }
 }

@@ -5,9 +5,16 @@ import { tensor } from '../autograd/create.js';
 import { reshape } from '../autograd/ops/shape.js';
 import { Tensor } from '../autograd/tensor.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
-import type { DType } from '../tensor/dtype.js';
 import { binaryCrossEntropyWithLogits, crossEntropy, huber, l1, mse } from '../nn/index.js';
-import { defaultLoss, type Labels, normalizeLabels, outputWidth, presentMask, type TaskSpec } from './tasks.js';
+import type { DType } from '../tensor/dtype.js';
+import {
+  defaultLoss,
+  type Labels,
+  normalizeLabels,
+  outputWidth,
+  presentMask,
+  type TaskSpec,
+} from './tasks.js';
 
 /** What users pass: features as a [N, D] tensor or nested arrays, and labels per task. */
 export interface MultiTaskData {
@@ -24,7 +31,12 @@ export interface PreparedData {
 }
 
 /** Checks shapes, finiteness and labels; converts x to `dtype`. */
-export function prepareData(data: MultiTaskData, tasks: readonly TaskSpec[], dtype: DType, what = 'data'): PreparedData {
+export function prepareData(
+  data: MultiTaskData,
+  tasks: readonly TaskSpec[],
+  dtype: DType,
+  what = 'data',
+): PreparedData {
   if (data === null || typeof data !== 'object' || data.x === undefined || data.y === undefined) {
     throw new ValueError(`${what}: expected {x, y: {task: labels}}`);
   }
@@ -44,7 +56,9 @@ export function prepareData(data: MultiTaskData, tasks: readonly TaskSpec[], dty
   }
   const unknown = Object.keys(data.y).filter((k) => !tasks.some((t) => t.name === k));
   if (unknown.length > 0) {
-    throw new ValueError(`${what}: labels for unknown task(s) ${unknown.join(', ')}; tasks are ${tasks.map((t) => t.name).join(', ')}`);
+    throw new ValueError(
+      `${what}: labels for unknown task(s) ${unknown.join(', ')}; tasks are ${tasks.map((t) => t.name).join(', ')}`,
+    );
   }
   const labels = tasks.map((t) => {
     if (!(t.name in data.y)) throw new ValueError(`${what}: no labels for task '${t.name}'`);
@@ -73,7 +87,9 @@ export function taskLoss(task: TaskSpec, output: Tensor, labels: Float64Array): 
   const width = outputWidth(task);
   const n = output.shape[0];
   if (output.rank !== 2 || output.shape[1] !== width) {
-    throw new ShapeError(`task '${task.name}': head output ${fmtShape(output.shape)}, expected [${n},${width}]`);
+    throw new ShapeError(
+      `task '${task.name}': head output ${fmtShape(output.shape)}, expected [${n},${width}]`,
+    );
   }
   const labelWidth = task.kind === 'regression' ? width : 1;
   const mask = presentMask(labels, labelWidth);
@@ -89,7 +105,9 @@ export function taskLoss(task: TaskSpec, output: Tensor, labels: Float64Array): 
     case 'crossEntropy':
       return crossEntropy(output, clean, { mask: m, labelSmoothing: task.labelSmoothing ?? 0 });
     case 'bce':
-      return binaryCrossEntropyWithLogits(reshape(output, [n]), tensor(clean, { dtype: output.dtype }), { mask: m });
+      return binaryCrossEntropyWithLogits(reshape(output, [n]), tensor(clean, { dtype: output.dtype }), {
+        mask: m,
+      });
     default: {
       const target = tensor(clean, { dtype: output.dtype, shape: [n, labelWidth] });
       const fn = kind === 'mse' ? mse : kind === 'l1' ? l1 : huber;

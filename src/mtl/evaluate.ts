@@ -1,6 +1,7 @@
 /** Evaluation of a multi-task model: per-task losses and metrics, in eval mode, without a graph. */
-import { concat } from '../autograd/ops/shape.js';
+
 import { noGrad } from '../autograd/grad-mode.js';
+import { concat } from '../autograd/ops/shape.js';
 import type { Tensor } from '../autograd/tensor.js';
 import type { MultiTaskModel } from './architectures.js';
 import { type MultiTaskData, type PreparedData, prepareData, taskLoss } from './data.js';
@@ -19,7 +20,11 @@ export interface EvaluateOptions {
  * Per-task metrics (accuracy, macroF1, logLoss, auc for binary; mse, mae, r2 for regression) and the
  * task's mean loss, over the rows that have that task's label. `count` is the number of such rows.
  */
-export function evaluate(model: MultiTaskModel, data: MultiTaskData, options: EvaluateOptions): Record<string, TaskMetrics> {
+export function evaluate(
+  model: MultiTaskModel,
+  data: MultiTaskData,
+  options: EvaluateOptions,
+): Record<string, TaskMetrics> {
   validateTasks(options.tasks);
   return evaluatePrepared(model, prepareData(data, options.tasks, model.dtype), options.batchSize ?? 1024);
 }
@@ -46,7 +51,11 @@ export function predict(model: MultiTaskModel, x: Tensor, batchSize = 1024): Rec
   }
 }
 
-export function evaluatePrepared(model: MultiTaskModel, data: PreparedData, batchSize = 1024): Record<string, TaskMetrics> {
+export function evaluatePrepared(
+  model: MultiTaskModel,
+  data: PreparedData,
+  batchSize = 1024,
+): Record<string, TaskMetrics> {
   const outputs = predict(model, data.x, batchSize);
   const result: Record<string, TaskMetrics> = {};
   noGrad(() => {

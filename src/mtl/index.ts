@@ -14,10 +14,10 @@ export {
   type ModelBuilder,
   type ModelRecipe,
 } from './analysis.js';
-export { type BuildOptions, HardSharing, MMoE, ModuleDict, ModuleList, type MultiTaskModel } from './architectures.js';
+export { type BuildOptions, HardSharing, MMoE, type MultiTaskModel } from './architectures.js';
 export type { MultiTaskData } from './data.js';
 export { type EvaluateOptions, evaluate, predict, type TaskMetrics } from './evaluate.js';
-export { auc, computeMetrics, higherIsBetter, macroF1, type MetricValues, r2 } from './metrics.js';
+export { auc, computeMetrics, higherIsBetter, type MetricValues, macroF1, r2 } from './metrics.js';
 export type { Labels, MetricName, TaskKind, TaskLoss, TaskSpec } from './tasks.js';
 export {
   type EarlyStopping,
@@ -27,7 +27,7 @@ export {
   type History,
   NonFiniteLossError,
   type OptimizerLike,
-  type ParamGroup,
   type StepRecord,
+  type TrainerParamGroup,
 } from './trainer.js';
 export * from './weighting/index.js';

@@ -58,7 +58,10 @@ export function computeMetrics(
       else if (m === 'macroF1') out.macroF1 = macroF1(preds, hard, 2);
       else if (m === 'logLoss') {
         out.logLoss = mean(
-          ys.map((y, i) => -(y * Math.log(Math.max(ps[i], 1e-15)) + (1 - y) * Math.log(Math.max(1 - ps[i], 1e-15)))),
+          ys.map(
+            (y, i) =>
+              -(y * Math.log(Math.max(ps[i], 1e-15)) + (1 - y) * Math.log(Math.max(1 - ps[i], 1e-15))),
+          ),
         );
       } else if (m === 'auc') out.auc = auc(ps, hard);
     }

@@ -39,7 +39,9 @@ export function outputWidth(task: TaskSpec): number {
 }
 
 export function defaultLoss(task: TaskSpec): TaskLoss {
-  return task.loss ?? (task.kind === 'classification' ? 'crossEntropy' : task.kind === 'binary' ? 'bce' : 'mse');
+  return (
+    task.loss ?? (task.kind === 'classification' ? 'crossEntropy' : task.kind === 'binary' ? 'bce' : 'mse')
+  );
 }
 
 export function defaultMetrics(task: TaskSpec): MetricName[] {
@@ -51,7 +53,8 @@ export function defaultMetrics(task: TaskSpec): MetricName[] {
 
 /** Checks the specs: unique names, valid kinds, class counts, positive weights. */
 export function validateTasks(tasks: readonly TaskSpec[]): void {
-  if (!Array.isArray(tasks) || tasks.length === 0) throw new ValueError('tasks: expected a non-empty array of task specs');
+  if (!Array.isArray(tasks) || tasks.length === 0)
+    throw new ValueError('tasks: expected a non-empty array of task specs');
   const seen = new Set<string>();
   for (const t of tasks) {
     if (typeof t.name !== 'string' || t.name === '' || t.name.includes('.')) {
@@ -85,7 +88,9 @@ export function normalizeLabels(task: TaskSpec, labels: Labels, n: number): Floa
     throw new ValueError(`task '${task.name}': labels are missing (expected ${n * width} values)`);
   }
   if (labels.length !== n * width) {
-    throw new ValueError(`task '${task.name}': ${labels.length} labels for ${n} rows (expected ${n * width})`);
+    throw new ValueError(
+      `task '${task.name}': ${labels.length} labels for ${n} rows (expected ${n * width})`,
+    );
   }
   const out = new Float64Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
@@ -95,7 +100,9 @@ export function normalizeLabels(task: TaskSpec, labels: Labels, n: number): Floa
       continue;
     }
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new ValueError(`task '${task.name}': label at row ${Math.floor(i / width)} is ${String(v)}, expected a finite number`);
+      throw new ValueError(
+        `task '${task.name}': label at row ${Math.floor(i / width)} is ${String(v)}, expected a finite number`,
+      );
     }
     if (task.kind === 'classification') {
       if (v === -1) {
@@ -113,7 +120,9 @@ export function normalizeLabels(task: TaskSpec, labels: Labels, n: number): Floa
         continue;
       }
       if (v < 0 || v > 1) {
-        throw new ValueError(`task '${task.name}': binary label ${v} at row ${i} must be 0 or 1 (or a probability in [0, 1])`);
+        throw new ValueError(
+          `task '${task.name}': binary label ${v} at row ${i} must be 0 or 1 (or a probability in [0, 1])`,
+        );
       }
     }
     out[i] = v;

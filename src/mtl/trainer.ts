@@ -17,8 +17,8 @@ import { backward } from '../autograd/engine.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { Tensor } from '../autograd/tensor.js';
 import { MtlgradError, ValueError } from '../errors.js';
-import { Rng } from '../tensor/rng.js';
 import { Adam, AdamW, l2Penalty, SGD } from '../optim/index.js';
+import { Rng } from '../tensor/rng.js';
 import { gradientCosine } from './aggregators/index.js';
 import type { MultiTaskModel } from './architectures.js';
 import { type MultiTaskData, type PreparedData, prepareData, subset, taskLoss } from './data.js';
@@ -45,7 +45,7 @@ export interface OptimizerLike {
   zeroGrad(): void;
 }
 
-export interface ParamGroup {
+export interface TrainerParamGroup {
   params: Tensor[];
   weightDecay: number;
 }
@@ -64,7 +64,7 @@ export interface EarlyStopping {
 export interface FitOptions {
   tasks: readonly TaskSpec[];
   /** 'adam' (default), 'adamw', 'sgd', or a factory receiving the parameter groups. */
-  optimizer?: 'adam' | 'adamw' | 'sgd' | ((groups: ParamGroup[]) => OptimizerLike);
+  optimizer?: 'adam' | 'adamw' | 'sgd' | ((groups: TrainerParamGroup[]) => OptimizerLike);
   /** Learning rate for the built-in optimisers (default 1e-3). */
   lr?: number;
   /** λ, the weight-decay strength (default 0). */
@@ -129,15 +129,21 @@ export function fit(model: MultiTaskModel, data: MultiTaskData, options: FitOpti
   const tasks = options.tasks;
   const names = tasks.map((t) => t.name);
   for (const name of names) {
-    if (!model.taskNames.includes(name)) throw new ValueError(`fit: the model has no head for task '${name}' (heads: ${model.taskNames.join(', ')})`);
+    if (!model.taskNames.includes(name))
+      throw new ValueError(
+        `fit: the model has no head for task '${name}' (heads: ${model.taskNames.join(', ')})`,
+      );
   }
   const epochs = options.epochs ?? 100;
   const batchSize = options.batchSize ?? 32;
   const lambda = options.weightDecay ?? 0;
   const decay = options.decay ?? 'l2';
-  if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`fit: epochs must be a positive integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`fit: batchSize must be a positive integer, got ${batchSize}`);
-  if (!(Number.isFinite(lambda) && lambda >= 0)) throw new ValueError(`fit: weightDecay must be a finite number ≥ 0, got ${lambda}`);
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new ValueError(`fit: epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ValueError(`fit: batchSize must be a positive integer, got ${batchSize}`);
+  if (!(Number.isFinite(lambda) && lambda >= 0))
+    throw new ValueError(`fit: weightDecay must be a finite number ≥ 0, got ${lambda}`);
   if (decay !== 'l2' && decay !== 'coupled' && decay !== 'decoupled') {
     throw new ValueError(`fit: decay must be 'l2', 'coupled' or 'decoupled', got '${decay}'`);
   }
@@ -145,7 +151,11 @@ export function fit(model: MultiTaskModel, data: MultiTaskData, options: FitOpti
   const train = prepareData(data, tasks, dtype, 'fit data');
   const val = options.validation ? prepareData(options.validation, tasks, dtype, 'validation data') : null;
   const weighting: Weighting = options.weighting ?? new EW();
-  weighting.init({ tasks: names, taskWeights: tasks.map((t) => t.weight ?? 1), kinds: tasks.map((t) => t.kind) });
+  weighting.init({
+    tasks: names,
+    taskWeights: tasks.map((t) => t.weight ?? 1),
+    kinds: tasks.map((t) => t.kind),
+  });
 
   // Parameter groups: weight matrices decay; biases, norms and the weighting's own parameters don't.
   const decayed: Tensor[] = [];
@@ -155,7 +165,7 @@ export function fit(model: MultiTaskModel, data: MultiTaskData, options: FitOpti
     else plain.push(p);
   }
   const optLambda = decay === 'l2' ? 0 : lambda;
-  const groups: ParamGroup[] = [
+  const groups: TrainerParamGroup[] = [
     { params: decayed, weightDecay: optLambda },
     { params: [...plain, ...weighting.parameters()], weightDecay: 0 },
   ].filter((g) => g.params.length > 0);
@@ -166,7 +176,12 @@ export function fit(model: MultiTaskModel, data: MultiTaskData, options: FitOpti
   const rng = new Rng(options.seed ?? 0);
   const early = normaliseEarly(options.earlyStopping, val !== null);
   const verbose = options.verbose ?? isTTY();
-  const history: History = { epochs: [], bestEpoch: epochs - 1, stoppedEarly: false, weighting: weighting.name };
+  const history: History = {
+    epochs: [],
+    bestEpoch: epochs - 1,
+    stoppedEarly: false,
+    weighting: weighting.name,
+  };
   let best = Number.NaN;
   let bestState: Float64Array[] | null = null;
   let sinceBest = 0;
@@ -185,7 +200,15 @@ export function fit(model: MultiTaskModel, data: MultiTaskData, options: FitOpti
     for (let start = 0; start < train.n; start += batchSize) {
       const batch = subset(train, order.subarray(start, Math.min(train.n, start + batchSize)));
       const stepInfo: StepInfo = { epoch, step: globalStep };
-      const result = trainStep(model, batch, weighting, stepInfo, shared, sharedSize, options.recordConflict === true);
+      const result = trainStep(
+        model,
+        batch,
+        weighting,
+        stepInfo,
+        shared,
+        sharedSize,
+        options.recordConflict === true,
+      );
       const bad = result.losses.findIndex((l) => l !== null && !Number.isFinite(l));
       if (bad >= 0) {
         optimizer.zeroGrad();
@@ -208,7 +231,8 @@ export function fit(model: MultiTaskModel, data: MultiTaskData, options: FitOpti
         globalStep++;
         continue;
       }
-      if (lambda > 0 && decay === 'l2' && decayed.length > 0) backward(l2Penalty(decayed, lambda), undefined, {});
+      if (lambda > 0 && decay === 'l2' && decayed.length > 0)
+        backward(l2Penalty(decayed, lambda), undefined, {});
       optimizer.step();
       optimizer.zeroGrad();
       if (weighting.type === 'loss' && weighting.needsLossAfterStep && weighting.afterStep) {
@@ -229,7 +253,15 @@ export function fit(model: MultiTaskModel, data: MultiTaskData, options: FitOpti
         cosCount++;
       }
       const weights = record(names, weighting.lastWeights());
-      options.onStep?.({ epoch, step: globalStep, losses: record(names, result.losses.map((l) => l ?? Number.NaN)), weights });
+      options.onStep?.({
+        epoch,
+        step: globalStep,
+        losses: record(
+          names,
+          result.losses.map((l) => l ?? Number.NaN),
+        ),
+        weights,
+      });
       globalStep++;
       if (verbose) progress(epoch, epochs, globalStep, started, names, result.losses);
     }
@@ -291,7 +323,8 @@ function trainStep(
   const losses = lossTensors.map((l) => (l === null ? null : l.item()));
   if (losses.some((l) => l !== null && !Number.isFinite(l))) return { losses };
   const T = lossTensors.length;
-  const zero = () => new Tensor(z.data.constructor === Float64Array ? new Float64Array(1) : new Float32Array(1), []);
+  const zero = () =>
+    new Tensor(z.data.constructor === Float64Array ? new Float64Array(1) : new Float32Array(1), []);
 
   const needJ = weighting.type === 'gradient' || wantCosine;
   if (!needJ && weighting.type === 'loss') {
@@ -317,11 +350,19 @@ function trainStep(
     backward(l, undefined, { retainGraph: weighting.type === 'loss' });
     G.push(zHat.grad);
   }
-  const zeroG = () => new Tensor(z.data.constructor === Float64Array ? new Float64Array(z.size) : new Float32Array(z.size), z.shape);
+  const zeroG = () =>
+    new Tensor(
+      z.data.constructor === Float64Array ? new Float64Array(z.size) : new Float32Array(z.size),
+      z.shape,
+    );
 
   if (weighting.type === 'gradient' && weighting.level === 'representation') {
     const J = G.map((g) => (g === null ? new Float64Array(z.size) : Float64Array.from(g.data)));
-    const { weights } = weighting.aggregate(J, losses.map((l) => l ?? 0), step);
+    const { weights } = weighting.aggregate(
+      J,
+      losses.map((l) => l ?? 0),
+      step,
+    );
     scaleHeadGrads(model, batch.tasks, weights);
     const seed = zeroG();
     for (let t = 0; t < T; t++) {
@@ -351,7 +392,11 @@ function trainStep(
   const cosine = wantCosine ? gradientCosine(J).map((r) => Array.from(r)) : undefined;
   let direction: Float64Array;
   if (weighting.type === 'gradient') {
-    direction = weighting.aggregate(J, losses.map((l) => l ?? 0), step).direction;
+    direction = weighting.aggregate(
+      J,
+      losses.map((l) => l ?? 0),
+      step,
+    ).direction;
   } else {
     // A loss-based weighting with conflict recording: redo its combination on the rows.
     const total = weighting.combine(
@@ -404,7 +449,7 @@ function recomputeLosses(model: MultiTaskModel, batch: PreparedData): (number | 
   });
 }
 
-function makeOptimizer(options: FitOptions, groups: ParamGroup[], decay: string): OptimizerLike {
+function makeOptimizer(options: FitOptions, groups: TrainerParamGroup[], decay: string): OptimizerLike {
   const lr = options.lr ?? 1e-3;
   const opt = options.optimizer ?? (decay === 'decoupled' ? 'adamw' : 'adam');
   if (typeof opt === 'function') return opt(groups);
@@ -441,13 +486,16 @@ function normaliseEarly(e: EarlyStopping | boolean | undefined, hasValidation: b
 }
 
 function monitorValue(monitor: string, v: Record<string, TaskMetrics>): number {
-  if (monitor === 'loss') return Object.values(v).reduce((s, m) => s + (Number.isNaN(m.loss) ? 0 : m.loss), 0);
+  if (monitor === 'loss')
+    return Object.values(v).reduce((s, m) => s + (Number.isNaN(m.loss) ? 0 : m.loss), 0);
   const dot = monitor.lastIndexOf('.');
   const task = monitor.slice(0, dot);
   const metric = monitor.slice(dot + 1) as keyof TaskMetrics;
   const value = v[task]?.[metric];
   if (value === undefined) {
-    throw new ValueError(`fit: cannot monitor '${monitor}': expected 'loss' or 'task.metric' with a metric the task reports`);
+    throw new ValueError(
+      `fit: cannot monitor '${monitor}': expected 'loss' or 'task.metric' with a metric the task reports`,
+    );
   }
   return value as number;
 }
@@ -482,7 +530,14 @@ function isTTY(): boolean {
   return stderr()?.isTTY === true;
 }
 
-function progress(epoch: number, epochs: number, step: number, started: number, names: string[], losses: (number | null)[]): void {
+function progress(
+  epoch: number,
+  epochs: number,
+  step: number,
+  started: number,
+  names: string[],
+  losses: (number | null)[],
+): void {
   const rate = step / Math.max((now() - started) / 1000, 1e-9);
   const parts = names.map((n, i) => `${n} ${losses[i] === null ? '-' : (losses[i] as number).toFixed(4)}`);
   stderr()?.write(`\repoch ${epoch + 1}/${epochs}  ${rate.toFixed(1)} steps/s  ${parts.join('  ')}   `);

@@ -46,7 +46,8 @@ export abstract class Module<In = Tensor, Out = Tensor> {
   protected registerParameter(name: string, t: Tensor): Tensor {
     checkName(name);
     if (!(t instanceof Tensor)) throw new ValueError(`registerParameter: '${name}' must be a Tensor`);
-    if (!t.isLeaf) throw new ValueError(`registerParameter: '${name}' must be a leaf tensor (detach it first)`);
+    if (!t.isLeaf)
+      throw new ValueError(`registerParameter: '${name}' must be a leaf tensor (detach it first)`);
     t.requiresGrad = true;
     this._params.set(name, t);
     return t;
@@ -118,7 +119,8 @@ export abstract class Module<In = Tensor, Out = Tensor> {
    */
   loadStateDict(state: Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = options.strict !== false;
-    if (state === null || typeof state !== 'object') throw new ValueError('loadStateDict: state must be a record of tensors');
+    if (state === null || typeof state !== 'object')
+      throw new ValueError('loadStateDict: state must be a record of tensors');
     const own = this.stateDict();
     const ownKeys = Object.keys(own);
     const keys = Object.keys(state);
@@ -129,13 +131,15 @@ export abstract class Module<In = Tensor, Out = Tensor> {
       if (!Object.hasOwn(state, k)) continue;
       const src = state[k];
       if (!(src instanceof Tensor)) throw new ValueError(`loadStateDict: '${k}' must be a Tensor`);
-      if (!sameShape(src.shape, own[k].shape)) mismatched.push({ key: k, expected: own[k].shape, got: src.shape });
+      if (!sameShape(src.shape, own[k].shape))
+        mismatched.push({ key: k, expected: own[k].shape, got: src.shape });
     }
     if (mismatched.length > 0 || (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0))) {
       const parts: string[] = [];
       if (missingKeys.length > 0) parts.push(`missing keys: ${missingKeys.join(', ')}`);
       if (unexpectedKeys.length > 0) parts.push(`unexpected keys: ${unexpectedKeys.join(', ')}`);
-      for (const m of mismatched) parts.push(`'${m.key}' has shape ${fmtShape(m.got)}, expected ${fmtShape(m.expected)}`);
+      for (const m of mismatched)
+        parts.push(`'${m.key}' has shape ${fmtShape(m.got)}, expected ${fmtShape(m.expected)}`);
       throw new StateDictError(`loadStateDict: ${parts.join('; ')}`, missingKeys, unexpectedKeys, mismatched);
     }
     noGrad(() => {
@@ -146,7 +150,9 @@ export abstract class Module<In = Tensor, Out = Tensor> {
         for (let i = 0; i < src.length; i++) {
           if (!Number.isFinite(src[i])) {
             // Non-finite weights would silently poison every prediction.
-            throw new ValueError(`loadStateDict: '${k}' holds a non-finite value (${src[i]}) at element ${i}`);
+            throw new ValueError(
+              `loadStateDict: '${k}' holds a non-finite value (${src[i]}) at element ${i}`,
+            );
           }
         }
         dst.set(src);

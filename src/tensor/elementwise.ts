@@ -61,7 +61,8 @@ export function unaryKernel(op: UnaryOp, x: Storage, out: Storage): void {
     case 'relu':
       for (let i = 0; i < n; i++) {
         const v = x[i];
-        out[i] = v > 0 ? v : 0;
+        // NaN propagates (NaN > 0 is false, so test it apart), as in PyTorch.
+        out[i] = v > 0 || v !== v ? v : 0;
       }
       return;
     case 'sign':
@@ -195,7 +196,12 @@ function binaryRun(
  * Sums `g` (of shape `gshape`) down to `shape`, the inverse of broadcasting `shape` up to `gshape`.
  * This is the one place where broadcast gradients are reduced.
  */
-export function sumToShape(g: Storage, gshape: readonly number[], out: Storage, shape: readonly number[]): void {
+export function sumToShape(
+  g: Storage,
+  gshape: readonly number[],
+  out: Storage,
+  shape: readonly number[],
+): void {
   out.fill(0);
   const rank = gshape.length;
   const so = broadcastStrides(shape, gshape);
@@ -226,7 +232,12 @@ export function sumToShape(g: Storage, gshape: readonly number[], out: Storage, 
 }
 
 /** Copies `src` (of `shape`) into `out` broadcast to `oshape`. */
-export function broadcastTo(src: Storage, shape: readonly number[], out: Storage, oshape: readonly number[]): void {
+export function broadcastTo(
+  src: Storage,
+  shape: readonly number[],
+  out: Storage,
+  oshape: readonly number[],
+): void {
   const rank = oshape.length;
   const s = broadcastStrides(shape, oshape);
   const n = out.length;

@@ -2,7 +2,12 @@
 import type { Storage } from './dtype.js';
 
 /** out = src permuted so that out axis i is src axis perm[i]. */
-export function permuteKernel(src: Storage, shape: readonly number[], perm: readonly number[], out: Storage): void {
+export function permuteKernel(
+  src: Storage,
+  shape: readonly number[],
+  perm: readonly number[],
+  out: Storage,
+): void {
   const rank = shape.length;
   const inStrides = new Array<number>(rank);
   let s = 1;

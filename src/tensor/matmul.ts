@@ -62,6 +62,15 @@ export function matmulKernel(args: MatmulArgs): void {
     smallMatmul(a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, m, n, k, accumulate);
     return;
   }
+  if (k > KC && !(c instanceof Float64Array)) {
+    // Several K blocks add into C: keep the partial sums in float64 so a float32 C is rounded once.
+    const size = m * n;
+    const wide = new Float64Array(size);
+    if (accumulate) for (let i = 0; i < size; i++) wide[i] = c[cOffset + i];
+    matmulKernel({ ...args, c: wide, cOffset: 0 });
+    for (let i = 0; i < size; i++) c[cOffset + i] = wide[i];
+    return;
+  }
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -140,7 +149,15 @@ function packABlock(a: Storage, base: number, ars: number, acs: number, mc: numb
 }
 
 /** Walks the packed block tile by tile; each tile is one 4×4 micro-kernel call. */
-function macroKernel(mc: number, nc: number, kc: number, c: Storage, cBase: number, ldc: number, overwrite: boolean): void {
+function macroKernel(
+  mc: number,
+  nc: number,
+  kc: number,
+  c: Storage,
+  cBase: number,
+  ldc: number,
+  overwrite: boolean,
+): void {
   const pa = packA;
   const pb = packB;
   for (let j0 = 0; j0 < nc; j0 += NR) {
@@ -168,10 +185,22 @@ function microKernel(
   w: number,
   overwrite: boolean,
 ): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   for (let p = 0; p < kc; p++) {
     const a0 = pa[ai];
     const a1 = pa[ai + 1];
@@ -181,39 +210,87 @@ function microKernel(
     const b1 = pb[bi + 1];
     const b2 = pb[bi + 2];
     const b3 = pb[bi + 3];
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
     ai += MR;
     bi += NR;
   }
   if (h === MR && w === NR) {
     if (overwrite) {
-      c[co] = c00; c[co + 1] = c01; c[co + 2] = c02; c[co + 3] = c03;
+      c[co] = c00;
+      c[co + 1] = c01;
+      c[co + 2] = c02;
+      c[co + 3] = c03;
       co += ldc;
-      c[co] = c10; c[co + 1] = c11; c[co + 2] = c12; c[co + 3] = c13;
+      c[co] = c10;
+      c[co + 1] = c11;
+      c[co + 2] = c12;
+      c[co + 3] = c13;
       co += ldc;
-      c[co] = c20; c[co + 1] = c21; c[co + 2] = c22; c[co + 3] = c23;
+      c[co] = c20;
+      c[co + 1] = c21;
+      c[co + 2] = c22;
+      c[co + 3] = c23;
       co += ldc;
-      c[co] = c30; c[co + 1] = c31; c[co + 2] = c32; c[co + 3] = c33;
+      c[co] = c30;
+      c[co + 1] = c31;
+      c[co + 2] = c32;
+      c[co + 3] = c33;
     } else {
-      c[co] += c00; c[co + 1] += c01; c[co + 2] += c02; c[co + 3] += c03;
+      c[co] += c00;
+      c[co + 1] += c01;
+      c[co + 2] += c02;
+      c[co + 3] += c03;
       co += ldc;
-      c[co] += c10; c[co + 1] += c11; c[co + 2] += c12; c[co + 3] += c13;
+      c[co] += c10;
+      c[co + 1] += c11;
+      c[co + 2] += c12;
+      c[co + 3] += c13;
       co += ldc;
-      c[co] += c20; c[co + 1] += c21; c[co + 2] += c22; c[co + 3] += c23;
+      c[co] += c20;
+      c[co + 1] += c21;
+      c[co + 2] += c22;
+      c[co + 3] += c23;
       co += ldc;
-      c[co] += c30; c[co + 1] += c31; c[co + 2] += c32; c[co + 3] += c33;
+      c[co] += c30;
+      c[co + 1] += c31;
+      c[co + 2] += c32;
+      c[co + 3] += c33;
     }
     return;
   }
   // Edge tile: store only the valid h×w corner.
   const tile = edgeTile;
-  tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
-  tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
-  tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
-  tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
+  tile[0] = c00;
+  tile[1] = c01;
+  tile[2] = c02;
+  tile[3] = c03;
+  tile[4] = c10;
+  tile[5] = c11;
+  tile[6] = c12;
+  tile[7] = c13;
+  tile[8] = c20;
+  tile[9] = c21;
+  tile[10] = c22;
+  tile[11] = c23;
+  tile[12] = c30;
+  tile[13] = c31;
+  tile[14] = c32;
+  tile[15] = c33;
   for (let i = 0; i < h; i++) {
     for (let j = 0; j < w; j++) {
       if (overwrite) c[co + i * ldc + j] = tile[i * 4 + j];

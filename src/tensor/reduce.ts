@@ -41,7 +41,13 @@ export function reduceKernel(
 }
 
 /** Index of the first maximum along the axis (NaN counts as the maximum, as in PyTorch). */
-export function argmaxKernel(x: Storage, outer: number, n: number, inner: number, out: Int32Array | Storage): void {
+export function argmaxKernel(
+  x: Storage,
+  outer: number,
+  n: number,
+  inner: number,
+  out: Int32Array | Storage,
+): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
@@ -66,7 +72,13 @@ export function argmaxKernel(x: Storage, outer: number, n: number, inner: number
 }
 
 /** Index of the first minimum along the axis. */
-export function argminKernel(x: Storage, outer: number, n: number, inner: number, out: Int32Array | Storage): void {
+export function argminKernel(
+  x: Storage,
+  outer: number,
+  n: number,
+  inner: number,
+  out: Int32Array | Storage,
+): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;

@@ -26,7 +26,8 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 /** Checks that every entry is a non-negative integer. */
 export function checkShape(op: string, shape: readonly number[]): void {
-  if (!Array.isArray(shape)) throw new ShapeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
+  if (!Array.isArray(shape))
+    throw new ShapeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new ShapeError(`${op}: shape ${fmtShape(shape)} must hold non-negative integers`);
@@ -81,7 +82,8 @@ export function normAxes(op: string, axis: number | readonly number[] | undefine
   if (!Array.isArray(list)) throw new ValueError(`${op}: axis must be a number or an array of numbers`);
   const out = list.map((a) => normAxis(op, a, rank)).sort((x, y) => x - y);
   for (let i = 1; i < out.length; i++) {
-    if (out[i] === out[i - 1]) throw new ShapeError(`${op}: axis ${out[i]} is repeated in [${list.join(',')}]`);
+    if (out[i] === out[i - 1])
+      throw new ShapeError(`${op}: axis ${out[i]} is repeated in [${list.join(',')}]`);
   }
   return out;
 }

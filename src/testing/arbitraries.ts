@@ -54,10 +54,10 @@ export function tensorArbitraries(fc: FastCheck): TensorArbitraries {
     });
 
   const values = (n: number, c: TensorConstraints) =>
-    fc.array(
-      fc.double({ min: c.min ?? -2, max: c.max ?? 2, noNaN: true, noDefaultInfinity: true }),
-      { minLength: n, maxLength: n },
-    );
+    fc.array(fc.double({ min: c.min ?? -2, max: c.max ?? 2, noNaN: true, noDefaultInfinity: true }), {
+      minLength: n,
+      maxLength: n,
+    });
 
   const build = (s: readonly number[], vals: number[], c: TensorConstraints): Tensor => {
     const data = allocate(c.dtype ?? 'float64', sizeOf(s));
@@ -92,15 +92,18 @@ export function tensorArbitraries(fc: FastCheck): TensorArbitraries {
           // reachable), then drop some leading dims.
           const a = full.map((d, i) => (onesA[i] ? 1 : d));
           const b = full.map((d, i) => (onesB[i] && !onesA[i] ? 1 : d));
-          return [a.slice(Math.min(dropA, a.length)), b.slice(Math.min(dropB, b.length))] as [number[], number[]];
+          return [a.slice(Math.min(dropA, a.length)), b.slice(Math.min(dropB, b.length))] as [
+            number[],
+            number[],
+          ];
         }),
     );
 
   const broadcastTensors = (c: TensorConstraints = {}) =>
     broadcastShapes(c).chain(([sa, sb]) =>
-      fc.tuple(values(sizeOf(sa), c), values(sizeOf(sb), c)).map(
-        ([va, vb]) => [build(sa, va, c), build(sb, vb, c)] as [Tensor, Tensor],
-      ),
+      fc
+        .tuple(values(sizeOf(sa), c), values(sizeOf(sb), c))
+        .map(([va, vb]) => [build(sa, va, c), build(sb, vb, c)] as [Tensor, Tensor]),
     );
 
   return { shape, tensor: tensorOf, broadcastShapes, broadcastTensors };

@@ -69,17 +69,21 @@ export function gradcheck(
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;
-  if (!(eps > 0) || !(atol >= 0) || !(rtol >= 0)) throw new ValueError('gradcheck: eps must be > 0, atol and rtol ≥ 0');
+  if (!(eps > 0) || !(atol >= 0) || !(rtol >= 0))
+    throw new ValueError('gradcheck: eps must be > 0, atol and rtol ≥ 0');
   inputs.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new ValueError(`gradcheck: input ${i} must be a Tensor`);
   });
   const which = options.checkInputs ?? inputs.map((_, i) => i);
   const warnings: string[] = [];
   if (inputs.some((t) => t.dtype === 'float32')) {
-    warnings.push('float32 inputs: finite differences are imprecise; use dtype float64 (and larger eps/atol for float32)');
+    warnings.push(
+      'float32 inputs: finite differences are imprecise; use dtype float64 (and larger eps/atol for float32)',
+    );
   }
   // Fresh leaves that share the caller's data, so the caller's tensors and grads are untouched.
   const leaves = inputs.map((t, i) => new Tensor(t.data, t.shape, which.includes(i)));
+  const targets = new Set(which.map((i) => leaves[i]));
   const out = fn(...leaves);
   if (!(out instanceof Tensor)) throw new ValueError('gradcheck: fn must return a Tensor');
   const nOut = out.size;
@@ -91,7 +95,8 @@ export function gradcheck(
     if (!y.requiresGrad) continue; // output does not depend on any checked input: analytic is 0
     const seed = new Tensor(allocate(y.dtype, nOut), y.shape);
     seed.data[o] = 1;
-    backward(y, seed, {});
+    // Only the fresh leaves get .grad: tensors that fn closes over keep theirs.
+    backward(y, seed, { onlyLeaves: targets });
     which.forEach((i, w) => {
       const g = leaves[i].grad;
       if (g === null) return;

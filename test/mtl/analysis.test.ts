@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/autograd/create.js';
-import { crossValidate, deltaM, gradientConflict, gridSearch, HardSharing, type TaskSpec } from '../../src/mtl/index.js';
+import {
+  crossValidate,
+  deltaM,
+  gradientConflict,
+  gridSearch,
+  HardSharing,
+  type TaskSpec,
+} from '../../src/mtl/index.js';
 import { Rng } from '../../src/tensor/rng.js';
 
 describe('deltaM', () => {
@@ -39,7 +46,15 @@ const tasks: TaskSpec[] = [
 
 describe('crossValidate and gridSearch', () => {
   it('k folds report mean ± std of the score, stratified folds keep the class ratio', () => {
-    const r = crossValidate({ tasks, data: linearData(80, 1), inputs: 2, hidden: [8], folds: 4, stratify: 'c', fit: { epochs: 3 } });
+    const r = crossValidate({
+      tasks,
+      data: linearData(80, 1),
+      inputs: 2,
+      hidden: [8],
+      folds: 4,
+      stratify: 'c',
+      fit: { epochs: 3 },
+    });
     expect(r.folds).toHaveLength(4);
     expect(r.scores).toHaveLength(4);
     const mean = r.scores.reduce((a, b) => a + b) / 4;
@@ -81,7 +96,8 @@ describe('gradientConflict', () => {
     const model = HardSharing.build({ inputs: 2, hidden: [6], tasks: t3, rng: new Rng(1) });
     // Identical heads; r's targets mirror p's around the prediction h, so its residual h − y_r is −(h − y_p).
     const hp = model.heads.modules.p.parameters();
-    for (const other of ['q', 'r']) model.heads.modules[other].parameters().forEach((p, i) => p.data.set(hp[i].data));
+    for (const other of ['q', 'r'])
+      model.heads.modules[other].parameters().forEach((p, i) => p.data.set(hp[i].data));
     const h = model.forward(d.x).p.data;
     const y = d.y.y;
     const yr = y.map((v, i) => 2 * h[i] - v);

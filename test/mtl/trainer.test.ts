@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/autograd/create.js';
 import { Tensor } from '../../src/autograd/tensor.js';
 import { relatedTasks } from '../../src/data/synthetic.js';
-import { binaryCrossEntropyWithLogits } from '../../src/nn/index.js';
 import {
   CAGrad,
   compareWithSingleTask,
@@ -23,6 +22,7 @@ import {
   type TaskSpec,
   UW,
 } from '../../src/mtl/index.js';
+import { binaryCrossEntropyWithLogits } from '../../src/nn/index.js';
 import { Rng } from '../../src/tensor/rng.js';
 
 const tasks: TaskSpec[] = [
@@ -129,7 +129,9 @@ describe('fit', () => {
     const labels = data.y.bin;
     const mask = labels.map((v) => (Number.isNaN(v) ? 0 : 1));
     const targets = tensor(labels.map((v) => (Number.isNaN(v) ? 0 : v)));
-    const loss = binaryCrossEntropyWithLogits(out.bin.reshape([40]), targets, { mask: Uint8Array.from(mask) });
+    const loss = binaryCrossEntropyWithLogits(out.bin.reshape([40]), targets, {
+      mask: Uint8Array.from(mask),
+    });
     loss.backward();
     const expected = model.heads.modules.bin.parameters()[0].grad!.data;
     expect(headGrad).not.toBeNull();
@@ -167,16 +169,16 @@ describe('fit', () => {
   it('rejects bad input with named errors', () => {
     const model = build();
     const data = toyData(20, 1);
-    expect(() => fit(model, { x: data.x, y: { ...data.y, cls: data.y.cls.map(() => 3) } }, { tasks, epochs: 1 })).toThrow(
-      /label 3 at row 0 is not a class index in \[0, 2\]/,
-    );
-    expect(() => fit(model, { x: data.x, y: { cls: data.y.cls, bin: data.y.bin } }, { tasks, epochs: 1 })).toThrow(
-      /no labels for task 'reg'/,
-    );
+    expect(() =>
+      fit(model, { x: data.x, y: { ...data.y, cls: data.y.cls.map(() => 3) } }, { tasks, epochs: 1 }),
+    ).toThrow(/label 3 at row 0 is not a class index in \[0, 2\]/);
+    expect(() =>
+      fit(model, { x: data.x, y: { cls: data.y.cls, bin: data.y.bin } }, { tasks, epochs: 1 }),
+    ).toThrow(/no labels for task 'reg'/);
     expect(() => fit(model, data, { tasks, epochs: 0 })).toThrow(/epochs/);
-    expect(() => fit(model, { x: tensor([[Number.NaN, 1, 2]]), y: { cls: [0], bin: [1], reg: [1] } }, { tasks })).toThrow(
-      /feature 0 of row 0 is NaN/,
-    );
+    expect(() =>
+      fit(model, { x: tensor([[Number.NaN, 1, 2]]), y: { cls: [0], bin: [1], reg: [1] } }, { tasks }),
+    ).toThrow(/feature 0 of row 0 is NaN/);
   });
 
   it('MMoE trains too and exposes gates and experts in its state dict', () => {

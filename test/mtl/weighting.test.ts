@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/autograd/create.js';
-import { DWA, EW, FAMO, gradNorm, GradNorm, RLW, Static, UW } from '../../src/mtl/weighting/index.js';
+import { DWA, EW, FAMO, GradNorm, gradNorm, RLW, Static, UW } from '../../src/mtl/weighting/index.js';
 
 const info = (T: number, kinds?: string[]) => ({
   tasks: Array.from({ length: T }, (_, i) => `t${i}`),
@@ -93,7 +93,12 @@ describe('GradNorm', () => {
     fc.assert(
       fc.property(rows, ([J, losses, v]) => {
         const Jf = J.map((r) => Float64Array.from(r));
-        const out = gradNorm(Jf, losses, v, losses.map(() => 1));
+        const out = gradNorm(
+          Jf,
+          losses,
+          v,
+          losses.map(() => 1),
+        );
         const T = J.length;
         expect(out.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(T, 10);
         expect(Array.from(out.weights).every((w) => w > 0)).toBe(true);
@@ -111,7 +116,12 @@ describe('GradNorm', () => {
     fc.assert(
       fc.property(rows, ([J, losses, v]) => {
         const perm = J.map((_, i) => J.length - 1 - i);
-        const a = gradNorm(J.map((r) => Float64Array.from(r)), losses, v, losses.map(() => 1));
+        const a = gradNorm(
+          J.map((r) => Float64Array.from(r)),
+          losses,
+          v,
+          losses.map(() => 1),
+        );
         const b = gradNorm(
           perm.map((p) => Float64Array.from(J[p])),
           perm.map((p) => losses[p]),

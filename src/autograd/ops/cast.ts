@@ -7,7 +7,8 @@ import { expectTensor } from './util.js';
 /** Converts to another dtype; the gradient is converted back. Returns x itself when nothing changes. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   expectTensor('cast', x);
-  if (!isDType(dtype)) throw new DTypeError(`cast: unknown dtype '${String(dtype)}', expected 'float32' or 'float64'`);
+  if (!isDType(dtype))
+    throw new DTypeError(`cast: unknown dtype '${String(dtype)}', expected 'float32' or 'float64'`);
   if (x.dtype === dtype) return x;
   const out = allocate(dtype, x.size);
   out.set(x.data);

@@ -32,7 +32,9 @@ interface Plan {
 function plan(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Plan {
   const label = () => `matmul: ${fmtShape(a.shape)}${ta ? 'ᵀ' : ''} @ ${fmtShape(b.shape)}${tb ? 'ᵀ' : ''}`;
   if (a.rank < 2 || b.rank < 2) {
-    throw new ShapeError(`${label()}: both operands need at least 2 dimensions (reshape a vector to [1,n] or [n,1])`);
+    throw new ShapeError(
+      `${label()}: both operands need at least 2 dimensions (reshape a vector to [1,n] or [n,1])`,
+    );
   }
   const [ar, ac] = a.shape.slice(-2);
   const [br, bc] = b.shape.slice(-2);
@@ -47,7 +49,9 @@ function plan(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Plan {
   try {
     batch = broadcastShapes('matmul', aBatch, bBatch);
   } catch {
-    throw new ShapeError(`${label()}: batch dimensions ${fmtShape(aBatch)} and ${fmtShape(bBatch)} cannot be broadcast`);
+    throw new ShapeError(
+      `${label()}: batch dimensions ${fmtShape(aBatch)} and ${fmtShape(bBatch)} cannot be broadcast`,
+    );
   }
   const count = sizeOf(batch);
   const aOffsets = batchOffsets(aBatch, batch, ar * ac, count);

@@ -4,7 +4,13 @@ import type { Storage } from '../../tensor/dtype.js';
 import { allocate } from '../../tensor/dtype.js';
 import { broadcastTo } from '../../tensor/elementwise.js';
 import { permuteKernel } from '../../tensor/layout.js';
-import { argmaxKernel, argminKernel, logSumExpKernel, type ReduceOp, reduceKernel } from '../../tensor/reduce.js';
+import {
+  argmaxKernel,
+  argminKernel,
+  logSumExpKernel,
+  type ReduceOp,
+  reduceKernel,
+} from '../../tensor/reduce.js';
 import { normAxes, normAxis, reducedShape, sizeOf, splitAtAxis } from '../../tensor/shape.js';
 import { record } from '../engine.js';
 import { Tensor } from '../tensor.js';
@@ -34,7 +40,8 @@ function reduceData(op: ReduceOp, x: Tensor, axes: number[]): Storage {
 
 function checkNonEmpty(op: string, x: Tensor, axes: number[]): void {
   for (const a of axes) {
-    if (x.shape[a] === 0) throw new ShapeError(`${op}: cannot reduce axis ${a} of size 0 (shape [${x.shape.join(',')}])`);
+    if (x.shape[a] === 0)
+      throw new ShapeError(`${op}: cannot reduce axis ${a} of size 0 (shape [${x.shape.join(',')}])`);
   }
 }
 
@@ -115,7 +122,12 @@ export function argmin(x: Tensor, axis?: number, options: ReduceOptions = {}): T
   return argExtremum('argmin', x, axis, options);
 }
 
-function argExtremum(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, options: ReduceOptions): Tensor {
+function argExtremum(
+  op: 'argmax' | 'argmin',
+  x: Tensor,
+  axis: number | undefined,
+  options: ReduceOptions,
+): Tensor {
   expectTensor(op, x);
   const kernel = op === 'argmax' ? argmaxKernel : argminKernel;
   if (axis === undefined) {
@@ -165,5 +177,8 @@ function moveAxesLast(x: Tensor, axes: number[]): Tensor {
   if (perm.every((p, i) => p === i)) return x;
   const out = allocate(x.dtype, x.size);
   permuteKernel(x.data, x.shape, perm, out);
-  return new Tensor(out, perm.map((p) => x.shape[p]));
+  return new Tensor(
+    out,
+    perm.map((p) => x.shape[p]),
+  );
 }

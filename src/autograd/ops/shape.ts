@@ -19,17 +19,22 @@ function resolveShape(x: Tensor, shape: readonly number[]): number[] {
   if (!Array.isArray(shape)) throw new ShapeError(`reshape: shape must be an array, got ${String(shape)}`);
   const out = shape.slice();
   const free = out.indexOf(-1);
-  if (free !== out.lastIndexOf(-1)) throw new ShapeError(`reshape: only one dimension may be -1 in ${fmtShape(shape)}`);
+  if (free !== out.lastIndexOf(-1))
+    throw new ShapeError(`reshape: only one dimension may be -1 in ${fmtShape(shape)}`);
   if (free >= 0) {
     const known = out.reduce((p, d, i) => (i === free ? p : p * d), 1);
     if (known === 0 || x.size % known !== 0) {
-      throw new ShapeError(`reshape: cannot infer -1 in ${fmtShape(shape)} for ${x.size} elements (from ${fmtShape(x.shape)})`);
+      throw new ShapeError(
+        `reshape: cannot infer -1 in ${fmtShape(shape)} for ${x.size} elements (from ${fmtShape(x.shape)})`,
+      );
     }
     out[free] = x.size / known;
   }
   checkShape('reshape', out);
   if (sizeOf(out) !== x.size) {
-    throw new ShapeError(`reshape: ${fmtShape(x.shape)} (${x.size} elements) cannot become ${fmtShape(shape)} (${sizeOf(out)})`);
+    throw new ShapeError(
+      `reshape: ${fmtShape(x.shape)} (${x.size} elements) cannot become ${fmtShape(shape)} (${sizeOf(out)})`,
+    );
   }
   return out;
 }
@@ -37,10 +42,18 @@ function resolveShape(x: Tensor, shape: readonly number[]): number[] {
 /** Removes `axis` (which must have size 1), or every size-1 axis when omitted. */
 export function squeeze(x: Tensor, axis?: number): Tensor {
   expectTensor('squeeze', x);
-  if (axis === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  if (axis === undefined)
+    return reshape(
+      x,
+      x.shape.filter((d) => d !== 1),
+    );
   const ax = normAxis('squeeze', axis, x.rank);
-  if (x.shape[ax] !== 1) throw new ShapeError(`squeeze: axis ${axis} of ${fmtShape(x.shape)} has size ${x.shape[ax]}, not 1`);
-  return reshape(x, x.shape.filter((_, i) => i !== ax));
+  if (x.shape[ax] !== 1)
+    throw new ShapeError(`squeeze: axis ${axis} of ${fmtShape(x.shape)} has size ${x.shape[ax]}, not 1`);
+  return reshape(
+    x,
+    x.shape.filter((_, i) => i !== ax),
+  );
 }
 
 /** Inserts a size-1 axis at `axis` (negative counts from the end of the result). */
@@ -59,7 +72,8 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
     throw new ShapeError(`permute: expected ${x.rank} axes for ${fmtShape(x.shape)}, got [${String(dims)}]`);
   }
   const perm = dims.map((d) => normAxis('permute', d, x.rank));
-  if (new Set(perm).size !== perm.length) throw new ShapeError(`permute: [${dims.join(',')}] repeats an axis`);
+  if (new Set(perm).size !== perm.length)
+    throw new ShapeError(`permute: [${dims.join(',')}] repeats an axis`);
   const shape = perm.map((p) => x.shape[p]);
   const out = allocate(x.dtype, x.size);
   permuteKernel(x.data, x.shape, perm, out);
@@ -94,7 +108,9 @@ export type SliceRanges = readonly (readonly [number?, number?] | null | undefin
 export function slice(x: Tensor, ranges: SliceRanges): Tensor {
   expectTensor('slice', x);
   if (!Array.isArray(ranges) || ranges.length > x.rank) {
-    throw new ShapeError(`slice: expected at most ${x.rank} ranges for ${fmtShape(x.shape)}, got ${JSON.stringify(ranges)}`);
+    throw new ShapeError(
+      `slice: expected at most ${x.rank} ranges for ${fmtShape(x.shape)}, got ${JSON.stringify(ranges)}`,
+    );
   }
   const starts: number[] = [];
   const sizes: number[] = [];
@@ -108,7 +124,8 @@ export function slice(x: Tensor, ranges: SliceRanges): Tensor {
     }
     const [s0, e0] = r;
     for (const v of [s0, e0]) {
-      if (v !== undefined && !Number.isInteger(v)) throw new ValueError(`slice: bounds must be integers, got ${v} on axis ${d}`);
+      if (v !== undefined && !Number.isInteger(v))
+        throw new ValueError(`slice: bounds must be integers, got ${v} on axis ${d}`);
     }
     const clampIdx = (v: number) => Math.min(n, Math.max(0, v < 0 ? v + n : v));
     const s = clampIdx(s0 ?? 0);
@@ -127,7 +144,8 @@ export function slice(x: Tensor, ranges: SliceRanges): Tensor {
 
 /** Joins tensors along an existing axis; all other dimensions must agree. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!isList(tensors) || tensors.length === 0) throw new ValueError('concat: expected a non-empty array of tensors');
+  if (!isList(tensors) || tensors.length === 0)
+    throw new ValueError('concat: expected a non-empty array of tensors');
   tensors.forEach((t, i) => expectTensor('concat', t, `tensor ${i}`));
   const dtype = sameDType('concat', tensors);
   const first = tensors[0];
@@ -175,12 +193,15 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /** Joins same-shaped tensors along a new axis. */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!isList(tensors) || tensors.length === 0) throw new ValueError('stack: expected a non-empty array of tensors');
+  if (!isList(tensors) || tensors.length === 0)
+    throw new ValueError('stack: expected a non-empty array of tensors');
   tensors.forEach((t, i) => expectTensor('stack', t, `tensor ${i}`));
   const first = tensors[0];
   for (const t of tensors) {
     if (!sameShape(t.shape, first.shape)) {
-      throw new ShapeError(`stack: shapes ${tensors.map((u) => fmtShape(u.shape)).join(', ')} must all be equal`);
+      throw new ShapeError(
+        `stack: shapes ${tensors.map((u) => fmtShape(u.shape)).join(', ')} must all be equal`,
+      );
     }
   }
   const ax = normAxis('stack', axis, first.rank + 1);
@@ -197,7 +218,8 @@ export type IndexArray = readonly number[] | Int32Array | Tensor;
 export function toIndex(op: string, indices: IndexArray, n: number): Int32Array {
   let values: ArrayLike<number>;
   if (indices instanceof Tensor) {
-    if (indices.rank > 1) throw new ShapeError(`${op}: index tensor must be 1-D, got ${fmtShape(indices.shape)}`);
+    if (indices.rank > 1)
+      throw new ShapeError(`${op}: index tensor must be 1-D, got ${fmtShape(indices.shape)}`);
     values = indices.data;
   } else if (Array.isArray(indices) || indices instanceof Int32Array) values = indices;
   else throw new ValueError(`${op}: indices must be a number[], an Int32Array or a 1-D Tensor`);
@@ -238,18 +260,26 @@ export function gather(x: Tensor, indices: IndexArray, axis = 0): Tensor {
  * Elementwise choice with broadcasting: `cond ? a : b`. `cond` is a tensor (non-zero is true) or an
  * array of booleans/numbers of the same shape as the output; numbers are accepted for a and b.
  */
-export function where(cond: Tensor | readonly (boolean | number)[], a: Tensor | number, b: Tensor | number): Tensor {
+export function where(
+  cond: Tensor | readonly (boolean | number)[],
+  a: Tensor | number,
+  b: Tensor | number,
+): Tensor {
   let c: Tensor;
   if (cond instanceof Tensor) c = cond;
-  else if (Array.isArray(cond)) c = new Tensor(Float32Array.from(cond, (v) => (v ? 1 : 0)), [cond.length]);
+  else if (Array.isArray(cond))
+    c = new Tensor(
+      Float32Array.from(cond, (v) => (v ? 1 : 0)),
+      [cond.length],
+    );
   else throw new ValueError('where: cond must be a Tensor or an array of booleans');
-  const dtype =
-    a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : c.dtype;
+  const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : c.dtype;
   const ta = a instanceof Tensor ? a : new Tensor(allocate(dtype, 1).fill(a), []);
   const tb = b instanceof Tensor ? b : new Tensor(allocate(dtype, 1).fill(b), []);
   expectTensor('where', ta, 'a');
   expectTensor('where', tb, 'b');
-  if (ta.dtype !== tb.dtype) throw new DTypeError(`where: dtypes ${ta.dtype} and ${tb.dtype} differ; cast with .to()`);
+  if (ta.dtype !== tb.dtype)
+    throw new DTypeError(`where: dtypes ${ta.dtype} and ${tb.dtype} differ; cast with .to()`);
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, ta.shape), tb.shape);
   const n = sizeOf(shape);
   const cs = allocate('float64', n);

@@ -8,7 +8,11 @@ import { Tensor } from '../tensor.js';
 import { expectTensor } from './util.js';
 
 /** Runs a unary kernel and records `rule(x, y, g)` → dx as the backward. */
-function unary(op: UnaryOp, x: Tensor, rule: (x: Storage, y: Storage, g: Storage, dx: Storage) => void): Tensor {
+function unary(
+  op: UnaryOp,
+  x: Tensor,
+  rule: (x: Storage, y: Storage, g: Storage, dx: Storage) => void,
+): Tensor {
   expectTensor(op, x);
   const y = allocate(x.dtype, x.size);
   unaryKernel(op, x.data, y);
@@ -97,7 +101,8 @@ export function square(x: Tensor): Tensor {
 /** x ** p for a number exponent. */
 export function pow(x: Tensor, p: number): Tensor {
   expectTensor('pow', x);
-  if (typeof p !== 'number' || Number.isNaN(p)) throw new ValueError(`pow: exponent must be a number, got ${String(p)}`);
+  if (typeof p !== 'number' || Number.isNaN(p))
+    throw new ValueError(`pow: exponent must be a number, got ${String(p)}`);
   const y = allocate(x.dtype, x.size);
   powKernel(x.data, p, y);
   return record('pow', y, x.shape, [x], (g) => {

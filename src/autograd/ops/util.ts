@@ -36,7 +36,9 @@ export function operands(op: string, a: Operand, b: Operand): [Tensor, Tensor] {
   if (bIsNum) return [ta, scalar(b, ta.dtype)];
   const tb = expectTensor(op, b, 'second operand');
   if (ta.dtype !== tb.dtype) {
-    throw new DTypeError(`${op}: dtypes ${ta.dtype} and ${tb.dtype} differ; cast one with .to('${tb.dtype}')`);
+    throw new DTypeError(
+      `${op}: dtypes ${ta.dtype} and ${tb.dtype} differ; cast one with .to('${tb.dtype}')`,
+    );
   }
   return [ta, tb];
 }
@@ -45,7 +47,8 @@ export function operands(op: string, a: Operand, b: Operand): [Tensor, Tensor] {
 export function sameDType(op: string, tensors: readonly Tensor[]): DType {
   const dtype = tensors[0].dtype;
   for (const t of tensors) {
-    if (t.dtype !== dtype) throw new DTypeError(`${op}: dtypes ${dtype} and ${t.dtype} differ; cast with .to()`);
+    if (t.dtype !== dtype)
+      throw new DTypeError(`${op}: dtypes ${dtype} and ${t.dtype} differ; cast with .to()`);
   }
   return dtype;
 }

@@ -1,5 +1,5 @@
 import { ValueError } from '../../errors.js';
-import { combine, scaledGram, quadForm } from './linalg.js';
+import { combine, dot, matVec, quadForm, scaledGram, scaleRows } from './linalg.js';
 import { minNormSolve } from './mgda.js';
 import { checkNonNegative, toRows } from './rows.js';
 import type { AggregatorResult, GradientMatrix } from './types.js';
@@ -44,11 +44,14 @@ export interface CagradResult extends AggregatorResult {
  * d(μ)·g_t ≥ d(μ)·g_w with equality on the support, so for any d' in the ball of radius
  * ρ(μ) = μ ||g_w(μ)||, min_t g_t·d' ≤ g_w·d' ≤ g_w·d(μ) = min_t g_t·d(μ): d(μ) solves the problem
  * for radius ρ(μ), which grows with μ. We bracket and bisect μ until ρ(μ) = c||g0|| and then apply
- * the official formula with that w. If ρ(μ) stops growing below the radius (possible only when
- * the hull of the gradients contains 0), the ball constraint is inactive and d = d(μ) is returned
- * as is (the official code divides by ||g_w|| + 1e-8 ≈ 1e-8 there). The official code also adds
- * 1e-8 to ||g0||; we do not. c = 0 or g0 = 0 gives d = g0, with w the vertex (or the uniform
- * split over tied vertices) minimising g_t·g0, the minimiser of the then linear dual.
+ * the official formula with that w (||g0|| and ||g_w|| taken from the vectors, not the Gram
+ * matrix, for accuracy). The official code adds 1e-8 to ||g0|| and ||g_w||; we do not.
+ *
+ * Degenerate cases: c = 0 or g0 = 0 gives d = g0, with w the vertex (or the uniform split over
+ * tied vertices) minimising g_t·g0, the minimiser of the then linear dual. When the hull of the
+ * gradients contains 0 (a Pareto-stationary point; numerically min ||g_w|| ≤ ~3e-7 max ||g_t||)
+ * no d does better than min_t g_t·d = 0; once some d(μ) inside the ball reaches that, the ball
+ * is not binding and d = d(μ) is returned (where the official code divides by ||g_w|| + 1e-8).
  */
 export function cagrad(J: GradientMatrix, options: CagradOptions = {}): CagradResult {
   const rows = toRows(J, 'cagrad');
@@ -58,7 +61,10 @@ export function cagrad(J: GradientMatrix, options: CagradOptions = {}): CagradRe
     throw new ValueError(`cagrad: rescale must be 0, 1 or 2, got ${String(rescale)}`);
   }
   const T = rows.length;
-  const { G } = scaledGram(rows);
+  // G, the vectors and the radius are those of J / scale (usually 1); w and λ do not depend on it.
+  const { G, scale } = scaledGram(rows);
+  const scaled = scale === 1 ? rows : scaleRows(rows, scale);
+  const uniform = new Float64Array(T).fill(1 / T);
 
   // a_t = g_t·g0 and ||g0||² = (1/T) Σ_t a_t, both from the Gram matrix.
   const a = new Float64Array(T);
@@ -70,12 +76,20 @@ export function cagrad(J: GradientMatrix, options: CagradOptions = {}): CagradRe
   let g0sq = 0;
   for (let t = 0; t < T; t++) g0sq += a[t] / T;
   g0sq = Math.max(g0sq, 0);
-  const radius = c * Math.sqrt(g0sq);
+  // The radius from the mean vector itself: (1/T²) Σ G loses accuracy when the gradients
+  // nearly cancel.
+  const radius = c * norm(combine(scaled, uniform));
 
   let w: Float64Array;
   let lambda = 0;
   if (radius > 0) {
-    ({ w, lambda } = solveBall(G, a, g0sq, radius));
+    const sol = solveBall(G, a, g0sq, radius);
+    w = sol.w;
+    // ||g_w|| from the vector: the Gram form wᵀGw has rounding of order 1e-16 · max_t ||g_t||²,
+    // too coarse when g_w is short. The official λ = c||g0|| / ||g_w|| puts d on the sphere;
+    // when the ball is not binding, d(μ) = g0 + μ g_w (kept inside the ball despite rounding).
+    const gwNorm = norm(combine(scaled, w));
+    if (gwNorm > 0) lambda = sol.binding ? radius / gwNorm : Math.min(sol.mu, radius / gwNorm);
   } else {
     // No ball: the dual is linear, minimised at the vertices with the smallest g_t·g0.
     let min = Number.POSITIVE_INFINITY;
@@ -88,41 +102,58 @@ export function cagrad(J: GradientMatrix, options: CagradOptions = {}): CagradRe
 
   const divisor = rescale === 0 ? 1 : rescale === 1 ? 1 + c * c : 1 + c;
   const weights = new Float64Array(T);
-  for (let t = 0; t < T; t++) weights[t] = (1 / T + lambda * w[t]) / divisor;
+  for (let t = 0; t < T; t++) weights[t] = (uniform[t] + lambda * w[t]) / divisor;
   return { direction: combine(rows, weights), weights, simplexWeights: w };
 }
 
+function norm(v: Float64Array): number {
+  return Math.sqrt(dot(v, v));
+}
+
 /**
- * Finds μ with ρ(μ) = μ ||g_w(μ)|| = r (see {@link cagrad}) and returns w(μ) and the multiplier
- * λ of g_w in the direction: r / ||g_w|| (the official formula), or μ itself when ρ saturates
- * below r.
+ * Finds μ with ρ(μ) = μ ||g_w(μ)|| = r (see {@link cagrad}), or a μ where the ball is not
+ * binding, and returns w(μ) and μ.
  */
 function solveBall(
   G: Float64Array[],
   a: Float64Array,
   g0sq: number,
   r: number,
-): { w: Float64Array; lambda: number } {
+): { w: Float64Array; mu: number; binding: boolean } {
+  const T = G.length;
+  let maxDiag = 0;
+  for (let t = 0; t < T; t++) maxDiag = Math.max(maxDiag, G[t][t]);
   const inner = { maxIter: 1000, tol: 1e-15 };
   // Gram matrix of g0 + μ g_t, divided by (1 + μ)² to keep its scale near that of G.
-  const solveAt = (mu: number): { w: Float64Array; rho: number } => {
+  const solveAt = (mu: number): { w: Float64Array; rho: number; worst: number } => {
     const k = 1 / ((1 + mu) * (1 + mu));
     const K = G.map((row, s) => row.map((v, t) => k * (g0sq + mu * (a[s] + a[t]) + mu * mu * v)));
     const w = minNormSolve(K, inner, 'cagrad');
-    return { w, rho: mu * Math.sqrt(Math.max(quadForm(G, w), 0)) };
+    const Gw = matVec(G, w);
+    let worst = Number.POSITIVE_INFINITY; // min_t g_t·d(μ), with g_t·d(μ) = a_t + μ (Gw)_t
+    for (let t = 0; t < T; t++) worst = Math.min(worst, a[t] + mu * Gw[t]);
+    return { w, rho: mu * Math.sqrt(Math.max(quadForm(G, w), 0)), worst };
   };
 
-  // Bracket: double μ until ρ(μ) ≥ r. ρ grows at least like μ·min_w ||g_w||; if it stops
-  // growing, the hull contains 0 and the ball is not binding.
+  // ρ(μ) is non-decreasing but may stay flat for a while (so a flat stretch proves nothing);
+  // if min_w ||g_w|| = m > 0 it exceeds r by μ = r/m. If instead the hull of the gradients
+  // contains 0, no d does better than min_t g_t·d = 0, so a d(μ) inside the ball that reaches 0
+  // is optimal: the ball is not binding, and ρ may never reach r. Gram-based norms of short
+  // combinations carry rounding of order 1e-16 · max_t ||g_t||², hence the thresholds:
+  // "contains 0" is min ||g_w|| ≤ ~3e-7 max ||g_t||, "reaches 0" allows −1e-10 max ||g_t||².
+  const w0 = minNormSolve(G, inner, 'cagrad');
+  const hullHasZero = quadForm(G, w0) <= 1e-13 * maxDiag;
+
+  // Bracket by doubling μ until ρ(μ) ≥ r.
   let lo = 0;
   let hi = 1;
   let at = solveAt(hi);
   while (at.rho < r) {
-    const next = solveAt(2 * hi);
-    if (hi > 1e12 || next.rho <= at.rho * (1 + 1e-12)) return { w: at.w, lambda: hi };
+    if ((hullHasZero && at.worst >= -1e-10 * maxDiag) || hi > 1e15)
+      return { w: at.w, mu: hi, binding: false };
     lo = hi;
     hi *= 2;
-    at = next;
+    at = solveAt(hi);
   }
   for (let it = 0; it < 200 && hi - lo > 1e-14 * hi; it++) {
     const mid = 0.5 * (lo + hi);
@@ -134,6 +165,5 @@ function solveBall(
       lo = mid;
     }
   }
-  const gwNorm = Math.sqrt(Math.max(quadForm(G, at.w), 0));
-  return { w: at.w, lambda: gwNorm > 0 ? r / gwNorm : 0 };
+  return { w: at.w, mu: hi, binding: true };
 }

@@ -1,4 +1,4 @@
-import { combine, diagNorms, scaledGram, ridgeLeastSquares, solveLinear } from './linalg.js';
+import { combine, diagNorms, ridgeLeastSquares, scaledGram, solveLinear } from './linalg.js';
 import { toRows } from './rows.js';
 import type { AggregatorResult, GradientMatrix } from './types.js';
 

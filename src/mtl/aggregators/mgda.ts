@@ -1,5 +1,5 @@
 import { ShapeError, ValueError } from '../../errors.js';
-import { combine, diagNorms, scaledGram, matVec, solveLinear } from './linalg.js';
+import { combine, diagNorms, matVec, scaledGram, solveLinear } from './linalg.js';
 import { checkInt, checkNonNegative, toRows } from './rows.js';
 import type { AggregatorResult, GradientMatrix } from './types.js';
 
@@ -40,7 +40,7 @@ export interface MgdaResult extends AggregatorResult {
 }
 
 /**
- * MGDA-UB / MGDA: the minimum-norm element of the convex hull of the task gradients.
+ * MGDA: the minimum-norm element of the convex hull of the task gradients.
  *
  * Paper: O. Sener, V. Koltun, "Multi-Task Learning as Multi-Objective Optimization", NeurIPS 2018
  * (official code: intel-isl/MultiObjectiveOptimization, min_norm_solvers.py; LibMTL
@@ -104,11 +104,14 @@ export function minNormWeights(G: readonly ArrayLike<number>[], options: MinNorm
   for (let s = 0; s < T; s++) {
     const row = G[s];
     if (row === null || typeof row !== 'object' || row.length !== T) {
-      throw new ShapeError(`${fn}: G must be square (T×T with T = ${T}), but row ${s} has length ${row?.length}`);
+      throw new ShapeError(
+        `${fn}: G must be square (T×T with T = ${T}), but row ${s} has length ${row?.length}`,
+      );
     }
     const copy = new Float64Array(T);
     for (let t = 0; t < T; t++) {
-      if (!Number.isFinite(row[t])) throw new ValueError(`${fn}: G[${s}][${t}] is ${String(row[t])}; must be finite`);
+      if (!Number.isFinite(row[t]))
+        throw new ValueError(`${fn}: G[${s}][${t}] is ${String(row[t])}; must be finite`);
       copy[t] = row[t];
     }
     M.push(copy);
@@ -148,7 +151,7 @@ function minNormPair(aa: number, ab: number, bb: number): number {
   const den = aa + bb - 2 * ab; // ||a − b||²
   if (!(den > 1e-15 * (aa + bb))) return 0.5; // a = b (to rounding): every γ is optimal.
   const g = (bb - ab) / den;
-  return g <= 0 ? 0 : g >= 1 ? 1 : g;
+  return Math.min(1, Math.max(0, g));
 }
 
 /**

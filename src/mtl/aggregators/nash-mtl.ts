@@ -66,7 +66,8 @@ export function nashMTL(J: GradientMatrix, options: NashMtlOptions = {}): NashMt
   for (let t = 0; t < T; t++) if (norms[t] > 0) active.push(t);
   const k = active.length;
   const weights = new Float64Array(T);
-  if (k === 0) return { direction: combine(rows, weights), weights, converged: true, residual: 0, iterations: 0 };
+  if (k === 0)
+    return { direction: combine(rows, weights), weights, converged: true, residual: 0, iterations: 0 };
 
   // Cosine matrix of the active rows.
   const C: Float64Array[] = active.map((s) => {

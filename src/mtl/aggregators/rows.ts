@@ -10,7 +10,9 @@ import type { GradientMatrix } from './types.js';
  */
 export function toRows(J: GradientMatrix, fnName: string): Float64Array[] {
   if (J === null || typeof J !== 'object') {
-    throw new ValueError(`${fnName}: J must be an array of T gradient rows or a [T, D] tensor, got ${String(J)}`);
+    throw new ValueError(
+      `${fnName}: J must be an array of T gradient rows or a [T, D] tensor, got ${String(J)}`,
+    );
   }
   if (!Array.isArray(J) && 'shape' in J && 'data' in J) return tensorRows(J.shape, J.data, fnName);
   if (!Array.isArray(J)) {
@@ -50,11 +52,15 @@ export function toRows(J: GradientMatrix, fnName: string): Float64Array[] {
 
 function tensorRows(shape: readonly number[], data: ArrayLike<number>, fnName: string): Float64Array[] {
   if (!Array.isArray(shape) || shape.length !== 2) {
-    throw new ShapeError(`${fnName}: a tensor J must have shape [T, D], got ${Array.isArray(shape) ? fmtShape(shape) : String(shape)}`);
+    throw new ShapeError(
+      `${fnName}: a tensor J must have shape [T, D], got ${Array.isArray(shape) ? fmtShape(shape) : String(shape)}`,
+    );
   }
   const [T, D] = shape as [number, number];
   if (!Number.isInteger(T) || T < 1) {
-    throw new ShapeError(`${fnName}: J must have at least 1 row (one per task), got shape ${fmtShape(shape)}`);
+    throw new ShapeError(
+      `${fnName}: J must have at least 1 row (one per task), got shape ${fmtShape(shape)}`,
+    );
   }
   if (!Number.isInteger(D) || D < 1) {
     throw new ShapeError(`${fnName}: J rows must have length D >= 1, got shape ${fmtShape(shape)}`);

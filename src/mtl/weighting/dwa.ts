@@ -17,7 +17,8 @@ export class DWA implements LossWeighting {
   private weights: number[] = [];
   constructor(options: { temperature?: number } = {}) {
     this.temperature = options.temperature ?? 2;
-    if (!(this.temperature > 0)) throw new ValueError(`DWA: temperature must be > 0, got ${this.temperature}`);
+    if (!(this.temperature > 0))
+      throw new ValueError(`DWA: temperature must be > 0, got ${this.temperature}`);
   }
   init(info: WeightingInfo): void {
     this.weights = info.tasks.map(() => 1);

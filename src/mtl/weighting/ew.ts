@@ -1,5 +1,4 @@
-import { add } from '../../autograd/ops/binary.js';
-import { mul } from '../../autograd/ops/binary.js';
+import { add, mul } from '../../autograd/ops/binary.js';
 import type { Tensor } from '../../autograd/tensor.js';
 import { ValueError } from '../../errors.js';
 import type { LossWeighting, WeightingInfo } from './types.js';
@@ -47,10 +46,15 @@ export class Static extends EW {
       ? (this.given as number[]).slice()
       : info.tasks.map((t) => (this.given as Record<string, number>)[t]);
     if (w.length !== info.tasks.length) {
-      throw new ValueError(`Static: ${w.length} weights for ${info.tasks.length} tasks (${info.tasks.join(', ')})`);
+      throw new ValueError(
+        `Static: ${w.length} weights for ${info.tasks.length} tasks (${info.tasks.join(', ')})`,
+      );
     }
     w.forEach((v, i) => {
-      if (!(Number.isFinite(v) && v >= 0)) throw new ValueError(`Static: weight of task '${info.tasks[i]}' must be a finite number ≥ 0, got ${v}`);
+      if (!(Number.isFinite(v) && v >= 0))
+        throw new ValueError(
+          `Static: weight of task '${info.tasks[i]}' must be a finite number ≥ 0, got ${v}`,
+        );
     });
     this.weights = w;
   }

@@ -3,8 +3,8 @@
  * in ../aggregators (where each method's formula and normalisation are documented).
  */
 import type { Tensor } from '../../autograd/tensor.js';
-import { cagrad, imtl, mgda, nashMTL, pcgrad } from '../aggregators/index.js';
 import { Rng } from '../../tensor/rng.js';
+import { cagrad, imtl, mgda, nashMTL, pcgrad } from '../aggregators/index.js';
 import type { GradientWeighting, WeightingInfo } from './types.js';
 
 abstract class Stateless implements GradientWeighting {

@@ -45,7 +45,10 @@ export class GradNorm implements GradientWeighting {
   lastWeights(): number[] {
     return this.weights.slice();
   }
-  aggregate(J: Float64Array[], losses: readonly number[]): { direction: Float64Array; weights: Float64Array } {
+  aggregate(
+    J: Float64Array[],
+    losses: readonly number[],
+  ): { direction: Float64Array; weights: Float64Array } {
     const result = gradNorm(J, losses, this.v, this.initial ?? losses, this.alpha);
     if (this.initial === null) this.initial = losses.slice();
     this.opt!.step(this.v, result.gradV);

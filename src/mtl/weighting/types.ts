@@ -52,7 +52,11 @@ export interface GradientWeighting extends WeightingBase {
   /** 'parameters': J over the shared parameters; 'representation': over the shared representation (MGDA-UB). */
   readonly level: 'parameters' | 'representation';
   /** Turns the per-task gradients into one direction and the per-task weights it used. */
-  aggregate(J: Float64Array[], losses: readonly number[], step: StepInfo): { direction: Float64Array; weights: Float64Array };
+  aggregate(
+    J: Float64Array[],
+    losses: readonly number[],
+    step: StepInfo,
+  ): { direction: Float64Array; weights: Float64Array };
 }
 
 export type Weighting = LossWeighting | GradientWeighting;

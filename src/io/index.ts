@@ -1,0 +1,9 @@
+export { bfloat16ToNumber, float16ToNumber } from './half.js';
+export {
+  DEFAULT_MAX_HEADER_BYTES,
+  type DecodedSafetensors,
+  type DecodeSafetensorsOptions,
+  decodeSafetensors,
+  encodeSafetensors,
+  type SafetensorsDType,
+} from './safetensors.js';

@@ -1,0 +1,183 @@
+/**
+ * The fully connected layer, y = x·Wᵀ + b with W stored [out, in] like PyTorch, as ONE recorded op.
+ * Forward: the bias is written into each output row and the matmul kernel accumulates x·Wᵀ onto it
+ * (transB flag). Backward, with no transpose materialised:
+ *   dX = dY·W (plain kernel call), dW = dYᵀ·X (transA flag), db = column sums of dY.
+ * The only allocations are the output and one array per gradient.
+ */
+import { record } from '../autograd/engine.js';
+import { expectTensor } from '../autograd/ops/util.js';
+import { Tensor } from '../autograd/tensor.js';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { allocate, type DType, isDType } from '../tensor/dtype.js';
+import { matmulKernel } from '../tensor/matmul.js';
+import { defaultRng, type Rng } from '../tensor/rng.js';
+import { type InitFn, type InitName, initLinear } from './init.js';
+import { Module } from './module.js';
+
+/**
+ * x·Wᵀ + b for x of shape [..., in] (leading dimensions are flattened into rows), W [out, in], b [out]
+ * (or null/undefined for no bias). Returns [..., out]; a 1-D x [in] gives [out].
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  expectTensor('linear', x, 'input');
+  expectTensor('linear', weight, 'weight');
+  const b = bias ?? null;
+  if (b !== null) expectTensor('linear', b, 'bias');
+  if (weight.rank !== 2)
+    throw new ShapeError(`linear: weight must be [out, in], got ${fmtShape(weight.shape)}`);
+  const outF = weight.shape[0];
+  const inF = weight.shape[1];
+  if (x.rank < 1 || x.shape[x.rank - 1] !== inF) {
+    throw new ShapeError(
+      `linear: input ${fmtShape(x.shape)} must end in the layer's ${inF} input features (weight ${fmtShape(weight.shape)})`,
+    );
+  }
+  if (b !== null && (b.rank !== 1 || b.shape[0] !== outF)) {
+    throw new ShapeError(`linear: bias must be [${outF}], got ${fmtShape(b.shape)}`);
+  }
+  const dtype = x.dtype;
+  if (weight.dtype !== dtype || (b !== null && b.dtype !== dtype)) {
+    throw new DTypeError(
+      `linear: input is ${dtype} but the weight is ${weight.dtype}${b !== null ? ` and the bias ${b.dtype}` : ''}; cast with .to()`,
+    );
+  }
+  const rows = sizeOfLeading(x.shape);
+  const xd = x.data;
+  const wd = weight.data;
+  const out = allocate(dtype, rows * outF);
+  if (b !== null) {
+    const bd = b.data;
+    for (let r = 0, o = 0; r < rows; r++, o += outF) out.set(bd, o);
+  }
+  // out[rows, outF] (+)= x[rows, inF] · W[outF, inF]ᵀ
+  matmulKernel({
+    a: xd,
+    aOffset: 0,
+    b: wd,
+    bOffset: 0,
+    c: out,
+    cOffset: 0,
+    m: rows,
+    n: outF,
+    k: inF,
+    transA: false,
+    transB: true,
+    accumulate: b !== null,
+  });
+  const shape = x.shape.slice(0, -1);
+  shape.push(outF);
+  const parents = b !== null ? [x, weight, b] : [x, weight];
+  return record('linear', out, shape, parents, (g) => {
+    const gd = g.data;
+    let dx: Tensor | null = null;
+    let dw: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (x.requiresGrad) {
+      // dX[rows, inF] = dY[rows, outF] · W[outF, inF]
+      const d = allocate(dtype, x.size);
+      matmulKernel({
+        a: gd,
+        aOffset: 0,
+        b: wd,
+        bOffset: 0,
+        c: d,
+        cOffset: 0,
+        m: rows,
+        n: inF,
+        k: outF,
+        transA: false,
+        transB: false,
+        accumulate: false,
+      });
+      dx = new Tensor(d, x.shape);
+    }
+    if (weight.requiresGrad) {
+      // dW[outF, inF] = dY[rows, outF]ᵀ · X[rows, inF]
+      const d = allocate(dtype, weight.size);
+      matmulKernel({
+        a: gd,
+        aOffset: 0,
+        b: xd,
+        bOffset: 0,
+        c: d,
+        cOffset: 0,
+        m: outF,
+        n: inF,
+        k: rows,
+        transA: true,
+        transB: false,
+        accumulate: false,
+      });
+      dw = new Tensor(d, weight.shape);
+    }
+    if (b?.requiresGrad) {
+      // db = Σ_rows dY, accumulated in float64 then rounded once.
+      const acc = new Float64Array(outF);
+      for (let r = 0, o = 0; r < rows; r++, o += outF) {
+        for (let j = 0; j < outF; j++) acc[j] += gd[o + j];
+      }
+      const d = allocate(dtype, outF);
+      d.set(acc);
+      db = new Tensor(d, b.shape);
+    }
+    return b !== null ? [dx, dw, db] : [dx, dw];
+  });
+}
+
+function sizeOfLeading(shape: readonly number[]): number {
+  let n = 1;
+  for (let i = 0; i < shape.length - 1; i++) n *= shape[i];
+  return n;
+}
+
+export interface LinearOptions {
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+  /**
+   * How to initialise: 'default' (PyTorch's nn.Linear: weight and bias from U(±1/√in)), another
+   * initialiser name, or a function filling the weight; with anything but 'default' the bias starts at 0.
+   */
+  init?: InitName | InitFn;
+  /** The generator for the initialisation (default: the global one). */
+  rng?: Rng;
+  /** 'float32' (default) or 'float64'. */
+  dtype?: DType;
+}
+
+/** y = x·Wᵀ + b. Parameters: `weight` [out, in] and `bias` [out] (state-dict keys 'weight', 'bias'). */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    checkFeatures('inFeatures', inFeatures);
+    checkFeatures('outFeatures', outFeatures);
+    const dtype = options.dtype ?? 'float32';
+    if (!isDType(dtype))
+      throw new DTypeError(`Linear: unknown dtype '${String(dtype)}', expected 'float32' or 'float64'`);
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const weight = new Tensor(allocate(dtype, outFeatures * inFeatures), [outFeatures, inFeatures]);
+    const bias = options.bias === false ? null : new Tensor(allocate(dtype, outFeatures), [outFeatures]);
+    initLinear(weight, bias, options.init, options.rng ?? defaultRng());
+    this.weight = this.registerParameter('weight', weight);
+    this.bias = bias === null ? null : this.registerParameter('bias', bias);
+  }
+
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+
+  override toString(): string {
+    return `Linear(in=${this.inFeatures}, out=${this.outFeatures}, bias=${this.bias !== null})`;
+  }
+}
+
+function checkFeatures(what: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0)
+    throw new ValueError(`Linear: ${what} must be a non-negative integer, got ${String(n)}`);
+}

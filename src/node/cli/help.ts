@@ -1,0 +1,156 @@
+/** Help texts of `mtlgrad`, `mtlgrad train` and `mtlgrad predict`. */
+
+/** Defaults of `mtlgrad train` (shown in the help text and used by the parser). */
+export const TRAIN_DEFAULTS = {
+  hidden: [64, 64],
+  activation: 'relu',
+  epochs: 100,
+  batchSize: 32,
+  lr: 0.001,
+  weightDecay: 0,
+  weighting: 'ew',
+  testSplit: 0.2,
+  seed: 0,
+  missing: 'drop',
+} as const;
+
+/** The weighting methods `--weighting` accepts. */
+export const WEIGHTINGS = [
+  'ew',
+  'uw',
+  'dwa',
+  'gradnorm',
+  'pcgrad',
+  'mgda',
+  'mgda-ub',
+  'cagrad',
+  'imtl',
+  'nash',
+  'famo',
+  'rlw',
+] as const;
+export type WeightingName = (typeof WEIGHTINGS)[number];
+
+export function mainHelp(version: string): string {
+  return `mtlgrad ${version}: multi-task learning on the CPU (one network, several prediction tasks)
+
+Usage:
+  mtlgrad train   --data FILE --features COLS --task NAME:KIND [--task ...] [options]
+  mtlgrad predict --model FILE --data FILE [--json] [--output FILE.csv]
+  mtlgrad help [train|predict]
+  mtlgrad --version
+
+Commands:
+  train     Train a shared network on a CSV or JSON table, report test metrics per task,
+            and optionally save the model (weights and preprocessing) to a safetensors file.
+  predict   Apply a saved model to new rows (label columns are not needed).
+
+Options:
+  -h, --help     Show this help (or a command's help: mtlgrad train --help).
+  --version      Print the version.
+
+Example:
+  mtlgrad train --data penguins.csv \\
+    --features "Beak Length (mm),Beak Depth (mm),Flipper Length (mm),Island" --categorical Island \\
+    --task Species:classification --task Sex:binary --task "Body Mass (g)":regression \\
+    --save penguins.safetensors
+  mtlgrad predict --model penguins.safetensors --data new-penguins.csv
+
+Exit status: 0 on success, 1 for a data or file problem, 2 for a usage error.
+`;
+}
+
+export function trainHelp(): string {
+  const d = TRAIN_DEFAULTS;
+  return `Usage: mtlgrad train --data FILE --features COLS --task NAME:KIND [--task NAME:KIND ...] [options]
+
+Trains one network with a shared trunk and one head per task, holding out a test split,
+and prints each task's metrics on the test rows.
+
+Input:
+  --data FILE             Training table: CSV with a header line, or a JSON array of row objects
+                          (.json). Empty cells, NA, N/A, NaN, null, "." and "?" are missing values.
+  --features COLS         Comma-separated input columns. Quote the whole list for names with spaces:
+                          --features "Beak Length (mm),Island". A name containing a comma is written
+                          in double quotes inside the list: --features '"a,b",c'.
+  --task NAME:KIND        A task: the column NAME holds its labels; KIND is classification
+                          (two or more classes), binary (exactly two labels; the later one in sorted
+                          order, e.g. "yes" or "1" or "true", is the positive class) or regression
+                          (a number). Repeat for each task. The column name may contain ':' (the
+                          last ':' separates the kind). A row missing a task's label still trains
+                          the other tasks; a row missing every label is dropped.
+  --categorical COLS      Comma-separated feature columns holding categories, one-hot encoded.
+                          Default: none (every feature must be numeric).
+  --missing POLICY        Rows with a missing feature value: drop (drop the row, reported) or mean /
+                          median (impute with the training rows' statistic). Default: ${d.missing}.
+
+Model and training:
+  --hidden SIZES          Comma-separated hidden layer sizes of the shared trunk. Default: ${d.hidden.join(',')}.
+  --activation NAME       relu, tanh, gelu, leakyRelu, sigmoid or softplus. Default: ${d.activation}.
+  --epochs N              Passes over the training rows. Default: ${d.epochs}.
+  --batch-size N          Rows per step. Default: ${d.batchSize}.
+  --lr X                  Adam learning rate. Default: ${d.lr}.
+  --weight-decay X        Weight decay λ on the weight matrices (an L2 penalty). Default: ${d.weightDecay}.
+  --decoupled             Apply weight decay decoupled from the gradient (AdamW) instead of as L2.
+  --weighting METHOD      How the task losses/gradients are combined: ew (equal weights), uw
+                          (uncertainty), dwa, gradnorm, pcgrad, mgda, mgda-ub, cagrad, imtl, nash
+                          (Nash-MTL), famo or rlw. Default: ${d.weighting}.
+  --test-split F          Fraction of rows held out for testing, in [0, 1), stratified by the first
+                          classification or binary task. 0 trains on everything and reports no
+                          metrics. Default: ${d.testSplit}.
+  --seed N                Seed of the split, the initial weights and the shuffling. Default: ${d.seed}.
+
+Preprocessing (all fitted on the training rows only): numeric features are standardised
+(and imputed with --missing mean/median); regression targets are standardised for training,
+and their metrics are reported in the original units.
+
+Output:
+  --save FILE             Write the model to a safetensors file (written atomically). Its metadata
+                          holds the features, category lists, tasks and class names, network shape
+                          and the fitted standardisers, so 'mtlgrad predict' can apply it.
+  --json                  Print one JSON object instead of the table: {"tasks": {NAME: {metric:
+                          value}}, "rows": {"train", "test", "dropped"}, "dropped": [{"row",
+                          "reason"}], "config": {...}}. Metrics: accuracy, macroF1, logLoss (and
+                          auc for binary) or r2, mse, mae (regression); count is the number of
+                          test rows with a label. A metric that cannot be computed is null.
+  --quiet                 No progress line on stderr (shown only when stderr is a terminal).
+  -h, --help              Show this help.
+
+Rows are numbered from 1 (the first data row); for CSV input, "line" is the line in the file.
+
+Example:
+  mtlgrad train --data penguins.csv \\
+    --features "Beak Length (mm),Beak Depth (mm),Flipper Length (mm),Island" --categorical Island \\
+    --task Species:classification --task Sex:binary --task "Body Mass (g)":regression \\
+    --hidden 32 --epochs 50 --lr 0.01 --save penguins.safetensors
+`;
+}
+
+export function predictHelp(): string {
+  return `Usage: mtlgrad predict --model FILE --data FILE [--json] [--output FILE.csv]
+
+Applies a model saved by 'mtlgrad train --save' to new rows. The feature columns the model was
+trained on must be present; label columns are not needed (and are ignored). The saved
+preprocessing is applied: the same category lists, standardisation and missing-value policy.
+
+Options:
+  --model FILE            Model file written by 'mtlgrad train --save' (safetensors).
+  --data FILE             Rows to predict: CSV with a header line, or a JSON array of row objects.
+  --json                  Print one JSON object: {"predictions": [{"row", "line"?, "tasks": {NAME:
+                          {"label", "probability", "probabilities"} or {"value"}}}], "skipped":
+                          [{"row", "line"?, "reason"}], "model": {...}}.
+  --output FILE.csv       Also write the predictions as CSV (atomically): one line per input row,
+                          columns row, then per task its label and "<task> probability" (or its
+                          value), and "error" with the reason a row could not be predicted.
+  -h, --help              Show this help.
+
+For each row: classification and binary tasks give the predicted class (by name) and its
+probability; regression tasks give the value in the original units. Rows that cannot be used
+(a missing feature with the model's drop policy, a non-numeric value, a category the model
+never saw) are listed with the reason and are not predicted. Rows are numbered from 1 (the
+first data row); for CSV input, "line" is the line in the file.
+
+Example:
+  mtlgrad predict --model penguins.safetensors --data new-penguins.csv --output predictions.csv
+`;
+}

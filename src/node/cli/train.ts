@@ -1,0 +1,556 @@
+/**
+ * `mtlgrad train`: load a table, split it, fit the preprocessing on the training rows, train a
+ * hard-sharing multi-task network, report test metrics (regression in original units) and
+ * optionally save the model with its preprocessing.
+ */
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { tensor } from '../../autograd/create.js';
+import type { Tensor } from '../../autograd/tensor.js';
+import { trainTestSplit } from '../../data/split.js';
+import {
+  applyStandardizer,
+  applyTargetStandardizer,
+  fitStandardizer,
+  fitTargetStandardizer,
+  inverseTargets,
+} from '../../data/standardize.js';
+import { loadTable, type MissingFeatures, type Table, type TaskKind } from '../../data/table.js';
+import { MtlgradError } from '../../errors.js';
+import type { HardSharing } from '../../mtl/architectures.js';
+import { predict } from '../../mtl/evaluate.js';
+import { computeMetrics, type MetricValues } from '../../mtl/metrics.js';
+import type { MetricName, TaskSpec } from '../../mtl/tasks.js';
+import { fit as fitModel, NonFiniteLossError } from '../../mtl/trainer.js';
+import {
+  CAGrad,
+  DWA,
+  EW,
+  FAMO,
+  GradNorm,
+  IMTL,
+  MGDA,
+  NashMTL,
+  PCGrad,
+  RLW,
+  UW,
+  type Weighting,
+} from '../../mtl/weighting/index.js';
+import { Rng } from '../../tensor/rng.js';
+import { saveSafetensors } from '../safetensors.js';
+import {
+  closest,
+  type FlagSpec,
+  flagValue,
+  type ParsedArgs,
+  parseAnyInteger,
+  parseArgs,
+  parseInteger,
+  parseNumber,
+  required,
+  splitList,
+} from './args.js';
+import { checkNumericColumns, readRows, resolveColumn } from './data.js';
+import { DataError, oneLine, UsageError } from './errors.js';
+import { TRAIN_DEFAULTS, WEIGHTINGS, type WeightingName } from './help.js';
+import { type CliIO, formatNumber, packageVersion, textTable, toJson } from './io.js';
+import {
+  ACTIVATIONS,
+  type Activation,
+  buildModel,
+  configToMetadata,
+  encodedFeatureNames,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelConfig,
+  taskSpecs,
+} from './model-config.js';
+
+export const TRAIN_FLAGS: Record<string, FlagSpec> = {
+  data: { type: 'string' },
+  features: { type: 'string' },
+  task: { type: 'string', repeatable: true },
+  categorical: { type: 'string' },
+  hidden: { type: 'string' },
+  activation: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  decoupled: { type: 'boolean' },
+  weighting: { type: 'string' },
+  'test-split': { type: 'string' },
+  seed: { type: 'string' },
+  save: { type: 'string' },
+  json: { type: 'boolean' },
+  missing: { type: 'string' },
+  quiet: { type: 'boolean' },
+};
+
+const KINDS: readonly TaskKind[] = ['classification', 'binary', 'regression'];
+
+/** A task as given on the command line. */
+export interface TaskArg {
+  /** Column name (also the task name). */
+  name: string;
+  kind: TaskKind;
+}
+
+/** The validated options of `mtlgrad train`. */
+export interface TrainOptions {
+  data: string;
+  features: string[];
+  tasks: TaskArg[];
+  categorical: string[];
+  hidden: number[];
+  activation: Activation;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  decoupled: boolean;
+  weighting: WeightingName;
+  testSplit: number;
+  seed: number;
+  save?: string;
+  json: boolean;
+  missing: MissingFeatures;
+  quiet: boolean;
+}
+
+/** Parses a `--task` value `NAME:KIND` (the last ':' separates the kind). */
+export function parseTaskArg(text: string): TaskArg {
+  const colon = text.lastIndexOf(':');
+  if (colon < 0) {
+    throw new UsageError(
+      `--task '${text}': expected NAME:KIND with KIND classification, binary or regression (e.g. --task species:classification)`,
+    );
+  }
+  const name = text.slice(0, colon).trim();
+  const kind = text.slice(colon + 1).trim();
+  if (name === '') throw new UsageError(`--task '${text}': the column name before ':' is empty`);
+  if (!(KINDS as readonly string[]).includes(kind)) {
+    const c = closest(kind, KINDS);
+    throw new UsageError(
+      `--task '${text}': unknown kind '${kind}'${c ? ` (did you mean '${c}'?)` : ''}; use classification, binary or regression`,
+    );
+  }
+  return { name, kind: kind as TaskKind };
+}
+
+function oneOf<T extends string>(text: string, flag: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(text)) return text as T;
+  const c = closest(text, allowed);
+  throw new UsageError(
+    `--${flag}: unknown value '${text}'${c ? ` (did you mean '${c}'?)` : ''}; choose one of ${allowed.join(', ')}`,
+  );
+}
+
+/** Validates parsed flags into {@link TrainOptions}. */
+export function trainOptions(args: ParsedArgs): TrainOptions {
+  const d = TRAIN_DEFAULTS;
+  const data = required(args, 'data', 'train', 'the CSV or JSON file to train on');
+  const features = splitList(
+    required(args, 'features', 'train', 'comma-separated input columns, e.g. --features a,b,c'),
+    'features',
+  );
+  const taskTexts = args.values.get('task');
+  if (taskTexts === undefined) {
+    throw new UsageError(
+      'train: at least one --task NAME:KIND is required (e.g. --task species:classification)',
+    );
+  }
+  const tasks = taskTexts.map(parseTaskArg);
+  const dupFeature = features.find((f, i) => features.indexOf(f) !== i);
+  if (dupFeature !== undefined) throw new UsageError(`--features lists ${JSON.stringify(dupFeature)} twice`);
+  const dupTask = tasks.find((t, i) => tasks.findIndex((u) => u.name === t.name) !== i);
+  if (dupTask !== undefined) throw new UsageError(`--task ${JSON.stringify(dupTask.name)} is given twice`);
+  const both = tasks.find((t) => features.includes(t.name));
+  if (both !== undefined) {
+    throw new UsageError(
+      `column ${JSON.stringify(both.name)} is both a feature and a task; a task's column cannot be an input`,
+    );
+  }
+  const cat = flagValue(args, 'categorical');
+  const categorical = cat === undefined ? [] : splitList(cat, 'categorical');
+  for (const c of categorical) {
+    if (!features.includes(c)) {
+      throw new UsageError(`--categorical column ${JSON.stringify(c)} is not listed in --features`);
+    }
+  }
+  const hiddenText = flagValue(args, 'hidden');
+  const hidden =
+    hiddenText === undefined
+      ? [...d.hidden]
+      : splitList(hiddenText, 'hidden').map((h) => parseInteger(h, 'hidden', 1));
+  const opt = <T>(name: string, parse: (s: string) => T, fallback: T): T => {
+    const v = flagValue(args, name);
+    return v === undefined ? fallback : parse(v);
+  };
+  const options: TrainOptions = {
+    data,
+    features,
+    tasks,
+    categorical,
+    hidden,
+    activation: opt('activation', (s) => oneOf(s, 'activation', ACTIVATIONS), d.activation),
+    epochs: opt('epochs', (s) => parseInteger(s, 'epochs', 1), d.epochs),
+    batchSize: opt('batch-size', (s) => parseInteger(s, 'batch-size', 1), d.batchSize),
+    lr: opt('lr', (s) => parseNumber(s, 'lr', { lo: 0, loInclusive: false }), d.lr),
+    weightDecay: opt(
+      'weight-decay',
+      (s) => parseNumber(s, 'weight-decay', { lo: 0, loInclusive: true }),
+      d.weightDecay,
+    ),
+    decoupled: args.switches.has('decoupled'),
+    weighting: opt('weighting', (s) => oneOf(s.toLowerCase(), 'weighting', WEIGHTINGS), d.weighting),
+    testSplit: opt(
+      'test-split',
+      (s) => parseNumber(s, 'test-split', { lo: 0, loInclusive: true, hi: 1 }),
+      d.testSplit,
+    ),
+    seed: opt('seed', (s) => parseAnyInteger(s, 'seed'), d.seed),
+    json: args.switches.has('json'),
+    missing: opt('missing', (s) => oneOf(s, 'missing', ['drop', 'mean', 'median'] as const), d.missing),
+    quiet: args.switches.has('quiet'),
+  };
+  const save = flagValue(args, 'save');
+  if (save !== undefined) {
+    if (save === '') throw new UsageError('--save needs a file name');
+    options.save = save;
+  }
+  return options;
+}
+
+/** A weighting method by its CLI name. */
+export function makeWeighting(name: WeightingName, seed: number): Weighting {
+  switch (name) {
+    case 'ew':
+      return new EW();
+    case 'uw':
+      return new UW();
+    case 'dwa':
+      return new DWA();
+    case 'gradnorm':
+      return new GradNorm();
+    case 'pcgrad':
+      return new PCGrad({ seed });
+    case 'mgda':
+      return new MGDA();
+    case 'mgda-ub':
+      return new MGDA({ representation: true });
+    case 'cagrad':
+      return new CAGrad();
+    case 'imtl':
+      return new IMTL();
+    case 'nash':
+      return new NashMTL();
+    case 'famo':
+      return new FAMO();
+    case 'rlw':
+      return new RLW({ seed });
+  }
+}
+
+/** A row the loader did not keep. `row` counts data rows from 1; `line` is the CSV line. */
+export interface DroppedReport {
+  row: number;
+  line?: number;
+  reason: string;
+}
+
+/** What a training run produced. */
+export interface TrainResult {
+  model: HardSharing;
+  config: ModelConfig;
+  /** Test metrics per task (regression in original units), with `count` = labelled test rows. */
+  metrics: Record<string, MetricValues & { count: number }>;
+  rows: { train: number; test: number; dropped: number };
+  dropped: DroppedReport[];
+  /** The test rows: standardised features and original labels (`rowIndex` = 0-based source rows). */
+  test: Table;
+  /** The summary printed with --json (`config`). */
+  summary: Record<string, unknown>;
+}
+
+/** Features of a table as a float32 [rows, features] tensor. */
+export function featureTensor(table: Table): Tensor {
+  return tensor(table.x, { shape: [table.nRows, table.nFeatures], dtype: 'float32' });
+}
+
+/** Labels per task (NaN = missing), as `fit` takes them. */
+function labelsOf(table: Table, tasks: readonly TaskSpec[]): Record<string, Float64Array> {
+  const y: Record<string, Float64Array> = {};
+  for (const t of tasks) y[t.name] = table.tasks[t.name].values;
+  return y;
+}
+
+const METRICS: Record<TaskKind, MetricName[]> = {
+  classification: ['accuracy', 'macroF1', 'logLoss'],
+  binary: ['accuracy', 'macroF1', 'logLoss', 'auc'],
+  regression: ['r2', 'mse', 'mae'],
+};
+
+/**
+ * Test metrics of `model` on `test` (standardised features, original labels): regression outputs
+ * are mapped back to original units before computing r2, mse and mae.
+ */
+export function testMetrics(
+  model: HardSharing,
+  config: ModelConfig,
+  test: Table,
+): Record<string, MetricValues & { count: number }> {
+  const outputs = predict(model, featureTensor(test));
+  const specs = taskSpecs(config);
+  const result: Record<string, MetricValues & { count: number }> = {};
+  specs.forEach((spec) => {
+    const labels = test.tasks[spec.name].values;
+    let count = 0;
+    for (const v of labels) if (!Number.isNaN(v)) count++;
+    const out = outputs[spec.name];
+    const values =
+      spec.kind === 'regression' ? inverseTargets(config.targetStandardizer, spec.name, out.data) : out.data;
+    const width = spec.kind === 'classification' ? (spec.classes as number) : 1;
+    result[spec.name] = { ...computeMetrics(spec, values, width, labels, METRICS[spec.kind]), count };
+  });
+  return result;
+}
+
+async function checkSaveDirectory(save: string, cwd: string): Promise<void> {
+  const dir = dirname(resolve(cwd, save));
+  const info = await stat(dir).catch(() => null);
+  if (info === null || !info.isDirectory()) {
+    throw new DataError(
+      `--save ${JSON.stringify(save)}: the directory ${JSON.stringify(dir)} does not exist`,
+    );
+  }
+}
+
+/** Runs the training pipeline (no output on stdout; progress on stderr when it is a terminal). */
+export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResult> {
+  if (opts.save !== undefined) await checkSaveDirectory(opts.save, io.cwd);
+  const source = await readRows(opts.data, io.cwd);
+  const features = opts.features.map((f) => resolveColumn(source, f, '--features'));
+  const categorical = opts.categorical.map((c) => features[opts.features.indexOf(c)]);
+  const tasks = opts.tasks.map((t) => ({ ...t, name: resolveColumn(source, t.name, '--task') }));
+  for (const t of tasks) {
+    if (t.name.includes('.')) {
+      throw new DataError(
+        `task column ${JSON.stringify(t.name)} contains '.', which a task name cannot hold (it separates the parts of the saved weights' names); rename the column`,
+      );
+    }
+    if (features.includes(t.name)) {
+      throw new UsageError(
+        `column ${JSON.stringify(t.name)} is both a feature and a task; a task's column cannot be an input`,
+      );
+    }
+  }
+  checkNumericColumns(
+    source,
+    features.filter((f) => !categorical.includes(f)),
+  );
+
+  let table: Table;
+  try {
+    table = loadTable(source.loadable, {
+      features,
+      categorical,
+      tasks: tasks.map((t) => ({ column: t.name, name: t.name, kind: t.kind })),
+      missingFeatures: opts.missing,
+    });
+  } catch (err) {
+    if (err instanceof MtlgradError) throw new DataError(`${opts.data}: ${oneLine(err.message)}`);
+    throw err;
+  }
+  const dropped: DroppedReport[] = table.dropped.map((d) =>
+    source.format === 'csv'
+      ? { row: d.index + 1, line: d.row, reason: d.reason }
+      : { row: d.index + 1, reason: d.reason },
+  );
+
+  const stratify = tasks.find((t) => t.kind !== 'regression')?.name;
+  const split = trainTestSplit(table, { test: opts.testSplit, seed: opts.seed, stratify });
+  const scaler = fitStandardizer(split.train);
+  const train = applyStandardizer(split.train, scaler);
+  const test = applyStandardizer(split.test, scaler);
+  const targetScaler = fitTargetStandardizer(train);
+  const trainFit = applyTargetStandardizer(train, targetScaler);
+
+  const config: ModelConfig = {
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    architecture: 'hard-sharing',
+    features,
+    categorical: table.categories,
+    featureNames: table.featureNames,
+    missing: opts.missing,
+    hidden: opts.hidden,
+    activation: opts.activation,
+    tasks: tasks.map((t) => {
+      const classes = table.tasks[t.name].classes;
+      return t.kind === 'regression' || classes === undefined
+        ? { name: t.name, column: t.name, kind: t.kind }
+        : { name: t.name, column: t.name, kind: t.kind, classes: [...classes] };
+    }),
+    standardizer: scaler,
+    targetStandardizer: targetScaler,
+    training: {
+      data: opts.data,
+      rows: train.nRows,
+      epochs: opts.epochs,
+      batchSize: opts.batchSize,
+      lr: opts.lr,
+      weightDecay: opts.weightDecay,
+      decay: opts.decoupled ? 'decoupled' : 'l2',
+      weighting: opts.weighting,
+      testSplit: opts.testSplit,
+      seed: opts.seed,
+    },
+    createdBy: `mtlgrad ${packageVersion()}`,
+  };
+  const expectedNames = encodedFeatureNames(config.features, config.categorical);
+  if (expectedNames.join('\u0000') !== config.featureNames.join('\u0000')) {
+    throw new Error('internal: the encoded feature names do not follow the feature order');
+  }
+  for (const t of config.tasks) {
+    if (t.kind === 'classification' && (t.classes?.length ?? 0) < 2) {
+      throw new DataError(
+        `${opts.data}: classification task ${JSON.stringify(t.name)} has a single class (${JSON.stringify(t.classes?.[0])}); it needs at least two`,
+      );
+    }
+  }
+
+  const specs = taskSpecs(config);
+  const model = buildModel(config, new Rng(opts.seed));
+  const progress = io.stderr.isTTY === true && !opts.quiet;
+  try {
+    fitModel(
+      model,
+      { x: featureTensor(trainFit), y: labelsOf(trainFit, specs) },
+      {
+        tasks: specs,
+        epochs: opts.epochs,
+        batchSize: opts.batchSize,
+        lr: opts.lr,
+        weightDecay: opts.weightDecay,
+        decay: opts.decoupled ? 'decoupled' : 'l2',
+        weighting: makeWeighting(opts.weighting, opts.seed),
+        seed: opts.seed,
+        verbose: false,
+        onEpoch: progress
+          ? (rec) => {
+              const losses = Object.entries(rec.trainLoss)
+                .map(([n, l]) => `${n} ${formatNumber(l)}`)
+                .join('  ');
+              io.stderr.write(`\r\x1b[Kepoch ${rec.epoch + 1}/${opts.epochs}  loss: ${losses}`);
+            }
+          : undefined,
+      },
+    );
+  } catch (err) {
+    if (err instanceof NonFiniteLossError) {
+      throw new DataError(
+        `training diverged: the loss of task ${JSON.stringify(err.task)} became non-finite at epoch ${err.epoch + 1}; try a smaller --lr`,
+      );
+    }
+    throw err;
+  } finally {
+    if (progress) io.stderr.write('\n');
+  }
+
+  const metrics = test.nRows > 0 ? testMetrics(model, config, test) : {};
+  if (opts.save !== undefined)
+    await saveSafetensors(resolve(io.cwd, opts.save), model, configToMetadata(config));
+
+  const summary: Record<string, unknown> = {
+    data: opts.data,
+    features,
+    categorical: table.categories,
+    featureNames: table.featureNames,
+    tasks: config.tasks.map((t) => (t.classes ? { name: t.name, kind: t.kind, classes: t.classes } : t)),
+    hidden: opts.hidden,
+    activation: opts.activation,
+    epochs: opts.epochs,
+    batchSize: opts.batchSize,
+    lr: opts.lr,
+    weightDecay: opts.weightDecay,
+    decay: opts.decoupled ? 'decoupled' : 'l2',
+    weighting: opts.weighting,
+    testSplit: opts.testSplit,
+    stratify: stratify ?? null,
+    seed: opts.seed,
+    missing: opts.missing,
+    save: opts.save ?? null,
+  };
+  return {
+    model,
+    config,
+    metrics,
+    rows: { train: train.nRows, test: test.nRows, dropped: dropped.length },
+    dropped,
+    test,
+    summary,
+  };
+}
+
+function rowLabel(d: DroppedReport): string {
+  return d.line === undefined ? `row ${d.row}` : `row ${d.row} (line ${d.line})`;
+}
+
+/** The human-readable report of a training run. */
+export function formatTrainReport(result: TrainResult, opts: TrainOptions): string {
+  const { rows } = result;
+  const count = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+  let out = `Trained on ${count(rows.train)}; tested on ${count(rows.test)}; dropped ${count(rows.dropped)}.\n`;
+  out += `Network: ${result.config.featureNames.length} inputs -> ${opts.hidden.join(' -> ')} (${opts.activation}) -> ${result.config.tasks.length} head${result.config.tasks.length === 1 ? '' : 's'}; weighting ${opts.weighting}, ${opts.epochs} epochs.\n\n`;
+  if (rows.test === 0) {
+    out += 'No test rows (--test-split 0): no metrics.\n';
+  } else {
+    const header = ['task', 'kind', 'n', 'accuracy', 'macroF1', 'logLoss', 'auc', 'r2', 'mse', 'mae'];
+    const body = result.config.tasks.map((t) => {
+      const m = result.metrics[t.name];
+      const cell = (k: MetricName) => (METRICS[t.kind].includes(k) ? formatNumber(m[k]) : '');
+      return [
+        t.name,
+        t.kind,
+        String(m.count),
+        cell('accuracy'),
+        cell('macroF1'),
+        cell('logLoss'),
+        cell('auc'),
+        cell('r2'),
+        cell('mse'),
+        cell('mae'),
+      ];
+    });
+    out += `Test metrics (regression in original units):\n${textTable(header, body)}`;
+  }
+  if (result.dropped.length > 0) {
+    const shown = result.dropped.slice(0, 10);
+    out += `\nDropped rows:\n${shown.map((d) => `  ${rowLabel(d)}: ${d.reason}\n`).join('')}`;
+    if (result.dropped.length > shown.length) {
+      out += `  ... and ${result.dropped.length - shown.length} more (--json lists them all)\n`;
+    }
+  }
+  if (opts.save !== undefined) out += `\nSaved the model to ${opts.save}\n`;
+  return out;
+}
+
+/** `mtlgrad train ARGS`: returns the exit status. */
+export async function trainCommand(argv: readonly string[], io: CliIO, help: () => string): Promise<number> {
+  const args = parseArgs(argv, TRAIN_FLAGS, 'train');
+  if (args.help) {
+    io.stdout.write(help());
+    return 0;
+  }
+  const opts = trainOptions(args);
+  const result = await runTrain(opts, io);
+  if (opts.json) {
+    io.stdout.write(
+      `${toJson({ tasks: result.metrics, rows: result.rows, dropped: result.dropped, config: result.summary })}\n`,
+    );
+  } else {
+    io.stdout.write(formatTrainReport(result, opts));
+  }
+  return 0;
+}

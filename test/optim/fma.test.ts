@@ -1,0 +1,172 @@
+/** The emulated fused multiply-adds against exact rational arithmetic (BigInt). */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fma32, fma64 } from '../../src/optim/fma.js';
+
+/** x = m·2^e exactly (m an integer). */
+function decompose(x: number): [bigint, number] {
+  if (x === 0) return [0n, 0];
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const sign = bits >> 63n ? -1n : 1n;
+  const exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  let e: number;
+  if (exp === 0) e = -1074;
+  else {
+    mant |= 1n << 52n;
+    e = exp - 1075;
+  }
+  return [sign * mant, e];
+}
+
+/** m·2^e rounded to nearest-even with `prec` bits and smallest exponent `minE` (no overflow handling). */
+function roundTo(m: bigint, e: number, prec: number, minE: number): number {
+  if (m === 0n) return 0;
+  const neg = m < 0n;
+  if (neg) m = -m;
+  let shift = m.toString(2).length - prec;
+  if (e + shift < minE) shift = minE - e;
+  if (shift > 0) {
+    const rem = m & ((1n << BigInt(shift)) - 1n);
+    let q = m >> BigInt(shift);
+    const half = 1n << BigInt(shift - 1);
+    if (rem > half || (rem === half && (q & 1n) === 1n)) q += 1n;
+    m = q;
+    e += shift;
+  }
+  const r = Number(m) * 2 ** e;
+  return neg ? -r : r; // m = 0 after rounding gives ±0 with the right sign
+}
+
+function exactFma(a: number, b: number, c: number, prec: number, minE: number): number {
+  const [ma, ea] = decompose(a);
+  const [mb, eb] = decompose(b);
+  const [mc, ec] = decompose(c);
+  const mp = ma * mb;
+  const ep = ea + eb;
+  const e = Math.min(ep, ec);
+  const s = (mp << BigInt(ep - e)) + (mc << BigInt(ec - e));
+  if (s === 0n) return a * b + c; // the sign of an exact zero follows IEEE
+  return roundTo(s, e, prec, minE);
+}
+const exact64 = (a: number, b: number, c: number) => exactFma(a, b, c, 53, -1074);
+const exact32 = (a: number, b: number, c: number) => exactFma(a, b, c, 24, -149);
+
+const moderate = fc.double({ min: -1e30, max: 1e30, noNaN: true, noDefaultInfinity: true });
+const small = fc.double({ min: -1e-3, max: 1e-3, noNaN: true, noDefaultInfinity: true });
+const unitF32 = fc.float({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true });
+
+describe('fma64', () => {
+  it('is correctly rounded on random operands', () => {
+    fc.assert(
+      fc.property(moderate, moderate, moderate, (a, b, c) => {
+        fc.pre(Math.abs(a * b) > 1e-280 || a === 0 || b === 0);
+        expect(fma64(a, b, c)).toBe(exact64(a, b, c));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('is correctly rounded under cancellation (c ≈ −a·b) and for optimiser-like magnitudes', () => {
+    fc.assert(
+      fc.property(moderate, moderate, fc.integer({ min: -2000, max: 2000 }), (a, b, k) => {
+        const c = -(a * b) * (1 + k * 2 ** -50);
+        fc.pre(Number.isFinite(c) && (Math.abs(a * b) > 1e-280 || a === 0 || b === 0));
+        expect(fma64(a, b, c)).toBe(exact64(a, b, c));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(small, moderate, fc.double({ min: -10, max: 10, noNaN: true }), (a, b, c) => {
+        fc.pre(Math.abs(a * b) > 1e-280 || a === 0 || b === 0);
+        expect(fma64(a, b, c)).toBe(exact64(a, b, c));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('breaks exact-looking ties by the discarded low part', () => {
+    // a·b = 1 + 2^-26 + 2^-27 + 2^-53: exactly halfway between two doubles.
+    const a = 1 + 2 ** -27;
+    const b = 1 + 2 ** -26;
+    const lo = 1 + 2 ** -27 + 2 ** -26;
+    const hi = lo + 2 ** -52;
+    expect(fma64(a, b, 0)).toBe(lo); // tie → even
+    expect(fma64(a, b, 2 ** -100)).toBe(hi);
+    expect(fma64(a, b, -(2 ** -100))).toBe(lo);
+    expect(fma64(-a, b, -(2 ** -100))).toBe(-hi);
+    expect(fma64(-a, b, 2 ** -100)).toBe(-lo);
+    // A plain a·b + c rounds twice and gets these wrong.
+    expect(a * b + 2 ** -100).toBe(lo);
+  });
+
+  it('matches exact arithmetic on structured (few-bit) operands', () => {
+    const ints = fc.integer({ min: -(2 ** 26), max: 2 ** 26 });
+    fc.assert(
+      fc.property(ints, ints, ints, fc.integer({ min: -60, max: 0 }), (i, j, k, s) => {
+        const a = 1 + i * 2 ** -26;
+        const b = 1 + j * 2 ** -26;
+        const c = k * 2 ** (s - 26);
+        expect(fma64(a, b, c)).toBe(exact64(a, b, c));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps IEEE semantics for infinities and NaN, and huge operands', () => {
+    expect(fma64(Number.POSITIVE_INFINITY, 2, 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(fma64(-0.1, Number.POSITIVE_INFINITY, 1)).toBe(Number.NEGATIVE_INFINITY);
+    expect(fma64(0.1, 2, Number.NEGATIVE_INFINITY)).toBe(Number.NEGATIVE_INFINITY);
+    expect(fma64(Number.NaN, 2, 1)).toBeNaN();
+    expect(fma64(1e300, 1e10, 0)).toBe(Number.POSITIVE_INFINITY);
+    expect(fma64(1e300, 1e-10, 5)).toBe(1e300 * 1e-10 + 5);
+    expect(fma64(0, 5, 3)).toBe(3);
+    expect(fma64(2, 3, 4)).toBe(10);
+  });
+});
+
+describe('fma32', () => {
+  it('is correctly rounded to float32 on random float32 operands', () => {
+    fc.assert(
+      fc.property(unitF32, unitF32, unitF32, (a, b, c) => {
+        expect(fma32(a, b, c)).toBe(exact32(a, b, c));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('breaks ties by the low part that float64 rounding would hide', () => {
+    const a = Math.fround(1 + 2 ** -12); // a² = 1 + 2^-11 + 2^-24: halfway between two floats
+    const lo = Math.fround(1 + 2 ** -11);
+    const hi = Math.fround(1 + 2 ** -11 + 2 ** -23);
+    expect(fma32(a, a, 0)).toBe(lo);
+    expect(fma32(a, a, 2 ** -80)).toBe(hi);
+    expect(fma32(a, a, -(2 ** -80))).toBe(lo);
+    expect(fma32(-a, a, -(2 ** -80))).toBe(-hi);
+    expect(Math.fround(a * a + 2 ** -80)).toBe(lo); // double rounding
+    const ints = fc.integer({ min: -(2 ** 12), max: 2 ** 12 });
+    fc.assert(
+      fc.property(
+        ints,
+        ints,
+        fc.integer({ min: -1, max: 1 }),
+        fc.integer({ min: 30, max: 100 }),
+        (i, j, sgn, s) => {
+          const x = Math.fround(1 + i * 2 ** -12);
+          const y = Math.fround(1 + j * 2 ** -12);
+          const c = sgn * 2 ** -s;
+          expect(fma32(x, y, c)).toBe(exact32(x, y, c));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('keeps IEEE semantics for infinities and NaN', () => {
+    expect(fma32(Number.POSITIVE_INFINITY, 2, 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(fma32(Number.NaN, 2, 1)).toBeNaN();
+    expect(fma32(3e38, 10, 0)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
