@@ -34,7 +34,9 @@ export function checkCustomOp(log: (s: string) => void = console.log): boolean {
     }),
     { numRuns: 50 },
   );
-  log(`smoothRelu: gradcheck passed on 50 random tensors (largest |analytic − numeric| ${worst.toExponential(2)})`);
+  log(
+    `smoothRelu: gradcheck passed on 50 random tensors (largest |analytic − numeric| ${worst.toExponential(2)})`,
+  );
   return true;
 }
 

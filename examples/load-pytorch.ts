@@ -15,7 +15,9 @@ export function loadPytorch(log: (s: string) => void = console.log): number[][] 
   const model = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
   // strict: false because the file also holds a few extra tensors (other dtypes) besides the model.
   const { unexpectedKeys } = model.loadStateDict(tensors, { strict: false });
-  log(`loaded ${Object.keys(model.stateDict()).join(', ')} (format ${metadata.format}); ignored ${unexpectedKeys.join(', ')}`);
+  log(
+    `loaded ${Object.keys(model.stateDict()).join(', ')} (format ${metadata.format}); ignored ${unexpectedKeys.join(', ')}`,
+  );
   // The input torch was run on when the file was written (its output is recorded beside the test fixture).
   const x = tensor([
     [0.49633222818374634, 0.11960003525018692, 0.09379128366708755],

@@ -10,8 +10,8 @@
 import {
   Adam,
   crossEntropy,
-  l2Penalty,
   Linear,
+  l2Penalty,
   matmul,
   noGrad,
   Rng,
@@ -56,7 +56,9 @@ export function seedExample(steps = 300, log: (s: string) => void = console.log)
       Array.from(logits.argmax(1).data).filter((p, i) => p === y[i]).length / n;
     return [acc(head1.forward(z), y1), acc(head2.forward(z), y2)];
   });
-  log(`training accuracy: task 1 ${(100 * accuracies[0]).toFixed(1)} %, task 2 ${(100 * accuracies[1]).toFixed(1)} %`);
+  log(
+    `training accuracy: task 1 ${(100 * accuracies[0]).toFixed(1)} %, task 2 ${(100 * accuracies[1]).toFixed(1)} %`,
+  );
   return { accuracies };
 }
 

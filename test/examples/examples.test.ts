@@ -21,7 +21,9 @@ describe('examples run', () => {
   });
 
   it('the PyTorch state dict reproduces torch’s recorded output', () => {
-    const fixture = JSON.parse(readFileSync(new URL('../fixtures/torch_written.json', import.meta.url), 'utf8'));
+    const fixture = JSON.parse(
+      readFileSync(new URL('../fixtures/torch_written.json', import.meta.url), 'utf8'),
+    );
     const y = loadPytorch(quiet).flat();
     fixture.model.output.data.forEach((v: number, i: number) => expect(y[i]).toBeCloseTo(v, 6));
   });

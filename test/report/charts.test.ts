@@ -17,8 +17,23 @@ describe('lineChart', () => {
     const svg = lineChart({
       ...base,
       series: [
-        { name: 'train', points: [[0, 1], [1, 0.5], [2, 0.25]] },
-        { name: 'val', points: [[0, 1.1], [1, 0.7], [2, 0.6]], dashed: true },
+        {
+          name: 'train',
+          points: [
+            [0, 1],
+            [1, 0.5],
+            [2, 0.25],
+          ],
+        },
+        {
+          name: 'val',
+          points: [
+            [0, 1.1],
+            [1, 0.7],
+            [2, 0.6],
+          ],
+          dashed: true,
+        },
       ],
     });
     checkBalanced(svg);
@@ -27,7 +42,8 @@ describe('lineChart', () => {
     expect(paths(svg)).toHaveLength(2);
     expect(svg).toMatch(/<path [^>]*stroke-dasharray/);
     const t = texts(svg);
-    for (const s of ['Loss', 'Epoch', 'Loss (nats)', 'train', 'val', '0', '2']) expect(t).toContain(s);
+    for (const s of ['Loss', 'Epoch', 'Loss (nats)', 'train', 'val', '0', '0.5', '2.0'])
+      expect(t).toContain(s);
   });
 
   it('escapes every user string', () => {
@@ -35,7 +51,15 @@ describe('lineChart', () => {
       title: `T ${XSS}`,
       xLabel: 'a & b',
       yLabel: "it's",
-      series: [{ name: XSS, points: [[0, 1], [1, 2]] }],
+      series: [
+        {
+          name: XSS,
+          points: [
+            [0, 1],
+            [1, 2],
+          ],
+        },
+      ],
     });
     expect(svg).not.toContain('<script');
     expect(svg).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
@@ -50,7 +74,14 @@ describe('lineChart', () => {
       series: [
         {
           name: 'diverged',
-          points: [[0, 1], [1, 0.8], [2, Number.NaN], [3, Number.POSITIVE_INFINITY], [4, 0.6], [5, 0.5]],
+          points: [
+            [0, 1],
+            [1, 0.8],
+            [2, Number.NaN],
+            [3, Number.POSITIVE_INFINITY],
+            [4, 0.6],
+            [5, 0.5],
+          ],
         },
       ],
     });
@@ -68,7 +99,19 @@ describe('lineChart', () => {
   it('draws an isolated finite point between gaps as a dot; leading/trailing NaNs add no segment', () => {
     const svg = lineChart({
       ...base,
-      series: [{ name: 's', points: [[0, Number.NaN], [1, 1], [2, 2], [3, Number.NaN], [4, 3], [5, Number.NaN]] }],
+      series: [
+        {
+          name: 's',
+          points: [
+            [0, Number.NaN],
+            [1, 1],
+            [2, 2],
+            [3, Number.NaN],
+            [4, 3],
+            [5, Number.NaN],
+          ],
+        },
+      ],
     });
     expect(paths(svg)[0]!.match(/M/g)).toHaveLength(1);
     expect(svg.match(/<circle /g)).toHaveLength(1);
@@ -78,39 +121,60 @@ describe('lineChart', () => {
     const svg = lineChart({
       ...base,
       logY: true,
-      series: [{ name: 's', points: [[0, 2], [1, 0], [2, 0.5], [3, 0.2], [4, -1], [5, 0.15]] }],
+      series: [
+        {
+          name: 's',
+          points: [
+            [0, 2],
+            [1, 0],
+            [2, 0.5],
+            [3, 0.2],
+            [4, -1],
+            [5, 0.15],
+          ],
+        },
+      ],
     });
     checkNoArtefacts(svg);
-    expect(paths(svg)[0]!.match(/M/g)).toHaveLength(2);
+    // (0, 2) and (5, 0.15) are isolated by the skipped points: dots; (2, 0.5)–(3, 0.2) is a segment.
+    expect(paths(svg)[0]!.match(/M/g)).toHaveLength(1);
+    expect(svg.match(/<circle /g)).toHaveLength(2);
     const t = texts(svg);
     for (const s of ['0.1', '0.2', '0.5', '1', '2']) expect(t).toContain(s);
   });
 
   it('validates its input', () => {
     expect(() => lineChart({ ...base, series: [] })).toThrow(/series must not be empty/);
-    expect(() => lineChart({ ...base, series: [{ name: 'a', points: [[0, Number.NaN]] }] })).toThrow(ValueError);
+    expect(() => lineChart({ ...base, series: [{ name: 'a', points: [[0, Number.NaN]] }] })).toThrow(
+      ValueError,
+    );
     expect(() => lineChart({ ...base, series: [{ name: 'a', points: [[0, 1, 2] as never] }] })).toThrow(
       /point 0 must be an \[x, y\] pair/,
     );
     expect(() => lineChart({ ...base, logY: true, series: [{ name: 'a', points: [[0, 0]] }] })).toThrow(
       /no finite, positive points/,
     );
-    expect(() => lineChart({ ...base, width: Number.NaN, series: [{ name: 'a', points: [[0, 1]] }] })).toThrow(
-      ValueError,
-    );
+    expect(() =>
+      lineChart({ ...base, width: Number.NaN, series: [{ name: 'a', points: [[0, 1]] }] }),
+    ).toThrow(ValueError);
   });
 });
 
 describe('errorBarChart', () => {
   const base = { title: 'Validation loss vs λ', xLabel: 'Weight decay λ', yLabel: 'Loss' };
   const lambdas = [0, 1e-4, 1e-3, 1e-2];
-  const points = lambdas.map((x, i) => ({ x, mean: [0.41, 0.37, 0.35, 0.5][i]!, std: 0.02, label: `λ=${x}` }));
+  const points = lambdas.map((x, i) => ({
+    x,
+    mean: [0.41, 0.37, 0.35, 0.5][i]!,
+    std: 0.02,
+    label: `λ=${x}`,
+  }));
 
   it('puts λ = 0 at a labelled position left of the smallest positive value, behind an axis break', () => {
     const svg = errorBarChart({ ...base, points, logX: true, highlight: 2 });
     checkBalanced(svg);
     checkNoArtefacts(svg);
-    const cx = attrs(svg, 'circle', 'cx');
+    const cx = attrs(svg, 'circle class="mark"', 'cx');
     expect(cx).toHaveLength(4);
     expect(cx[0]!).toBeLessThan(cx[1]!);
     expect(cx[1]!).toBeLessThan(cx[2]!);
@@ -128,7 +192,7 @@ describe('errorBarChart', () => {
 
   it('highlights the chosen point in a distinct colour with an annotation', () => {
     const svg = errorBarChart({ ...base, points, logX: true, highlight: 2 });
-    const fills = [...svg.matchAll(/<circle [^>]*fill="(#[0-9A-Fa-f]{6})"/g)].map((m) => m[1]);
+    const fills = [...svg.matchAll(/<circle class="mark" [^>]*fill="(#[0-9A-Fa-f]{6})"/g)].map((m) => m[1]);
     expect(new Set([fills[0], fills[1], fills[3]]).size).toBe(1);
     expect(fills[2]).not.toBe(fills[0]);
     expect(svg).toMatch(/class="point chosen"/);
@@ -146,9 +210,15 @@ describe('errorBarChart', () => {
 
   it('validates its input', () => {
     expect(() => errorBarChart({ ...base, points: [] })).toThrow(/points must not be empty/);
-    expect(() => errorBarChart({ ...base, points, highlight: 4 })).toThrow(/highlight must be an index in \[0, 3\]/);
-    expect(() => errorBarChart({ ...base, points: [{ x: -1, mean: 1, std: 0 }], logX: true })).toThrow(/negative/);
-    expect(() => errorBarChart({ ...base, points: [{ x: 0, mean: 1, std: 0 }], logX: true })).toThrow(/x > 0/);
+    expect(() => errorBarChart({ ...base, points, highlight: 4 })).toThrow(
+      /highlight must be an index in \[0, 3\]/,
+    );
+    expect(() => errorBarChart({ ...base, points: [{ x: -1, mean: 1, std: 0 }], logX: true })).toThrow(
+      /negative/,
+    );
+    expect(() => errorBarChart({ ...base, points: [{ x: 0, mean: 1, std: 0 }], logX: true })).toThrow(
+      /x > 0/,
+    );
     expect(() => errorBarChart({ ...base, points: [{ x: 1, mean: Number.NaN, std: 0 }] })).toThrow(/mean/);
     expect(() => errorBarChart({ ...base, points: [{ x: 1, mean: 1, std: -1 }] })).toThrow(/std must be ≥ 0/);
   });
@@ -166,9 +236,9 @@ describe('barChart', () => {
     });
     checkBalanced(svg);
     checkNoArtefacts(svg);
-    const bars = [...svg.matchAll(/<rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)" fill="#/g)].map(
-      (m) => [Number(m[1]), Number(m[2])] as const,
-    );
+    const bars = [
+      ...svg.matchAll(/<rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)" fill="#/g),
+    ].map((m) => [Number(m[1]), Number(m[2])] as const);
     expect(bars).toHaveLength(3);
     const zeroY = bars[1]![0] + bars[1]![1]; // bottom of the positive bar
     expect(bars[0]![0]).toBeCloseTo(zeroY, 1); // negative bars start at the zero line...
@@ -203,7 +273,9 @@ describe('barChart', () => {
     expect(() => barChart({ ...base, groups: [{ name: 'g', values: [1, 2] }] })).toThrow(
       'group "g" has 2 values but there are 3 categories',
     );
-    expect(() => barChart({ ...base, groups: [{ name: 'g', values: [1, Number.NaN, 2] }] })).toThrow(/finite/);
+    expect(() => barChart({ ...base, groups: [{ name: 'g', values: [1, Number.NaN, 2] }] })).toThrow(
+      /finite/,
+    );
   });
 });
 
@@ -231,11 +303,30 @@ describe('heatmap', () => {
   });
 
   it('shows NaN cells as "–" and validates its input', () => {
-    const svg = heatmap({ title: 't', labels: ['a', 'b'], matrix: [[1, Number.NaN], [Number.NaN, 1]] });
+    const svg = heatmap({
+      title: 't',
+      labels: ['a', 'b'],
+      matrix: [
+        [1, Number.NaN],
+        [Number.NaN, 1],
+      ],
+    });
     checkNoArtefacts(svg);
     expect(texts(svg).filter((s) => s === '\u2013')).toHaveLength(2);
-    expect(() => heatmap({ title: 't', labels, matrix: matrix.slice(1) })).toThrow(/2 rows but there are 3 labels/);
-    expect(() => heatmap({ title: 't', labels, matrix: [[1, 2], [3, 4], [5, 6]] })).toThrow(/row 0 has 2 values/);
+    expect(() => heatmap({ title: 't', labels, matrix: matrix.slice(1) })).toThrow(
+      /2 rows but there are 3 labels/,
+    );
+    expect(() =>
+      heatmap({
+        title: 't',
+        labels,
+        matrix: [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+      }),
+    ).toThrow(/row 0 has 2 values/);
     expect(() => heatmap({ title: 't', labels, matrix, min: 1, max: 1 })).toThrow(/min < max/);
     expect(() => heatmap({ title: 't', labels: [], matrix: [] })).toThrow(/labels must not be empty/);
   });

@@ -42,7 +42,7 @@ export function checkNoArtefacts(html: string): void {
 /** All values of attribute `attr` on elements `tag`, as numbers. */
 export function attrs(svg: string, tag: string, attr: string): number[] {
   const out: number[] = [];
-  for (const m of svg.matchAll(new RegExp(`<${tag}\\b[^>]*>`, 'g'))) {
+  for (const m of svg.matchAll(new RegExp(`<${tag}(?=[\\s/>])[^>]*>`, 'g'))) {
     const a = new RegExp(`\\s${attr}="([^"]*)"`).exec(m[0]);
     if (a) out.push(Number(a[1]));
   }

@@ -41,7 +41,9 @@ export function sampleReport(): string {
   const rand = rng(42);
   const epochs = 150;
   const ew = curve(rand, epochs, 2.4, 0.21, 0.045, 0.06);
-  const ewVal = curve(rand, epochs, 2.45, 0.29, 0.04, 0.08).map(([x, y]) => [x, y + 0.0006 * x] as [number, number]);
+  const ewVal = curve(rand, epochs, 2.45, 0.29, 0.04, 0.08).map(
+    ([x, y]) => [x, y + 0.0006 * x] as [number, number],
+  );
   const uw = curve(rand, epochs, 2.4, 0.17, 0.05, 0.06);
   const uwVal = curve(rand, epochs, 2.5, 0.24, 0.045, 0.08);
   // GradNorm with a too-high learning rate: diverges for a while (NaN losses), then recovers after a restart.
@@ -108,7 +110,8 @@ export function sampleReport(): string {
                 name: 'cosine with warm-up',
                 points: Array.from({ length: 121 }, (_, i) => {
                   const s = i * 250;
-                  const lr = s < 2000 ? (3e-3 * s) / 2000 : 1.5e-3 * (1 + Math.cos((Math.PI * (s - 2000)) / 28000));
+                  const lr =
+                    s < 2000 ? (3e-3 * s) / 2000 : 1.5e-3 * (1 + Math.cos((Math.PI * (s - 2000)) / 28000));
                   return [s, lr] as [number, number];
                 }),
               },
@@ -141,7 +144,12 @@ export function sampleReport(): string {
               { key: 'std', label: 'Std', format: (v) => (v as number).toFixed(3) },
               { key: 'chosen', label: 'Chosen', align: 'center', format: (v) => (v ? '✓' : '') },
             ],
-            rows: lambdas.map((l, i) => ({ lambda: l, mean: valLoss[i], std: valStd[i], chosen: i === best })),
+            rows: lambdas.map((l, i) => ({
+              lambda: l,
+              mean: valLoss[i],
+              std: valStd[i],
+              chosen: i === best,
+            })),
           }),
         ],
       },
@@ -171,7 +179,11 @@ export function sampleReport(): string {
             caption: 'Test metrics, mean over 5 seeds',
             columns: [
               { key: 'method', label: 'Method' },
-              { key: 'species', label: 'Species acc.', format: (v) => `${((v as number) * 100).toFixed(1)} %` },
+              {
+                key: 'species',
+                label: 'Species acc.',
+                format: (v) => `${((v as number) * 100).toFixed(1)} %`,
+              },
               { key: 'sex', label: 'Sex acc.', format: (v) => `${((v as number) * 100).toFixed(1)} %` },
               { key: 'mass', label: 'Body mass MAE (g)', format: (v) => (v as number).toFixed(0) },
               { key: 'flipper', label: 'Flipper MAE (mm)', format: (v) => (v as number).toFixed(2) },

@@ -137,11 +137,15 @@ describe('formatting', () => {
 
   it('labels neighbouring ticks distinctly for random ranges', () => {
     fc.assert(
-      fc.property(fc.double({ min: -1e9, max: 1e9, noNaN: true }), fc.double({ min: 1e-9, max: 1e9, noNaN: true }), (lo, span) => {
-        const t = niceTicks(lo, lo + span);
-        const labels = formatTicks(t.values, t.step);
-        expect(new Set(labels).size).toBe(labels.length);
-      }),
+      fc.property(
+        fc.double({ min: -1e9, max: 1e9, noNaN: true }),
+        fc.double({ min: 1e-9, max: 1e9, noNaN: true }),
+        (lo, span) => {
+          const t = niceTicks(lo, lo + span);
+          const labels = formatTicks(t.values, t.step);
+          expect(new Set(labels).size).toBe(labels.length);
+        },
+      ),
       { numRuns: 300 },
     );
   });

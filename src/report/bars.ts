@@ -1,0 +1,182 @@
+/** Grouped bar chart with bars growing from a zero line (negative values go below it). */
+import { ValueError } from '../errors.js';
+import {
+  AXIS,
+  dim,
+  escapeHtml,
+  formatNumber,
+  formatTicks,
+  header,
+  leftMargin,
+  line,
+  linearScale,
+  list,
+  MUTED,
+  niceTicks,
+  PALETTE,
+  type Plot,
+  r2,
+  str,
+  svgOpen,
+  text,
+  textWidth,
+  truncate,
+  wrapText,
+  yAxis,
+} from './svg.js';
+
+export interface BarGroup {
+  name: string;
+  /** One value per category. */
+  values: readonly number[];
+}
+
+export interface BarChartOptions {
+  title: string;
+  yLabel: string;
+  categories: readonly string[];
+  groups: readonly BarGroup[];
+  /** A dashed horizontal line, e.g. a baseline's score. */
+  referenceLine?: { value: number; label: string };
+  /** A short remark printed under the title, e.g. "negative Δm = better than single-task". */
+  note?: string;
+  xLabel?: string;
+  width?: number;
+  height?: number;
+}
+
+export function barChart(opts: BarChartOptions): string {
+  const title = str('barChart: title', opts.title);
+  const yLabel = str('barChart: yLabel', opts.yLabel);
+  const xLabel = opts.xLabel === undefined ? '' : str('barChart: xLabel', opts.xLabel);
+  const note = opts.note === undefined ? undefined : str('barChart: note', opts.note);
+  const width = dim('barChart: width', opts.width, 900, 200);
+  const height = dim('barChart: height', opts.height, 400, 150);
+  const cats = list(`barChart "${title}": categories`, opts.categories);
+  cats.forEach((c, i) => str(`barChart "${title}": categories[${i}]`, c));
+  const groups = list(`barChart "${title}": groups`, opts.groups);
+  groups.forEach((g, gi) => {
+    str(`barChart "${title}": groups[${gi}].name`, g.name);
+    const values = list(`barChart "${title}": group "${g.name}" values`, g.values, false);
+    if (values.length !== cats.length) {
+      throw new ValueError(
+        `barChart "${title}": group "${g.name}" has ${values.length} values but there are ${cats.length} categories`,
+      );
+    }
+    values.forEach((v, i) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new ValueError(
+          `barChart "${title}": group "${g.name}" value for "${cats[i]}" must be finite, got ${v}`,
+        );
+      }
+    });
+  });
+  const ref = opts.referenceLine;
+  if (ref !== undefined) {
+    if (!Number.isFinite(ref.value))
+      throw new ValueError(`barChart "${title}": referenceLine.value must be finite`);
+    str(`barChart "${title}": referenceLine.label`, ref.label);
+  }
+
+  const colors = groups.map((_, i) => PALETTE[i % PALETTE.length]!);
+  const head = header(
+    width,
+    title,
+    [
+      ...(groups.length > 1
+        ? groups.map((g, i) => ({ name: g.name, color: colors[i]!, kind: 'box' as const }))
+        : []),
+      ...(ref !== undefined
+        ? [
+            {
+              name: `${ref.label} (${formatNumber(ref.value, 3)})`,
+              color: '#333',
+              dashed: true,
+              kind: 'line' as const,
+            },
+          ]
+        : []),
+    ],
+    note,
+  );
+  const all = groups.flatMap((g) => g.values as number[]);
+  if (ref !== undefined) all.push(ref.value);
+  // Headroom beyond the longest bars for their value labels.
+  const lo = Math.min(0, ...all);
+  const hi = Math.max(0, ...all);
+  const room = (hi - lo) * 0.08;
+  const yt = niceTicks(lo < 0 ? lo - room : lo, hi > 0 ? hi + room : hi, 7);
+  const yTicks = formatTicks(yt.values, yt.step).map((label, i) => ({ value: yt.values[i]!, label }));
+
+  // Category labels: one line, two wrapped lines, or rotated when they do not fit their slot.
+  const left = leftMargin(
+    yTicks.map((t) => t.label),
+    yLabel !== '',
+  );
+  const slot = (width - 24 - left) / cats.length;
+  const wrapped = cats.map((c) => wrapText(c, 12, slot - 8));
+  const fits = wrapped.every((ls) => ls.length <= 2 && ls.every((l) => textWidth(l, 12) <= slot - 4));
+  // Rotated labels (−35°) are cut to 150 px and to the room left of their slot; the tooltip has the full name.
+  const rotated = cats.map((c, i) => truncate(c, 12, Math.min(150, (left + (i + 0.5) * slot - 8) / 0.82)));
+  const maxW = Math.max(...rotated.map((c) => textWidth(c, 12)));
+  const labelH = fits ? Math.max(...wrapped.map((ls) => ls.length)) * 15 + 8 : maxW * 0.58 + 22;
+  const plot: Plot = {
+    left,
+    top: head.bottom + 14,
+    right: width - 24,
+    bottom: height - labelH - (xLabel !== '' ? 30 : 10),
+  };
+  const sy = linearScale(yt.min, yt.max, plot.bottom, plot.top);
+  const y0 = sy(0);
+
+  let body = yAxis(plot, yTicks, sy, yLabel);
+  let values = ''; // value labels go on top of everything, including the reference line
+  const inner = slot * 0.8;
+  const bw = inner / groups.length;
+  const gap = bw > 8 ? 2 : 0;
+  cats.forEach((cat, ci) => {
+    const sx0 = plot.left + ci * slot + (slot - inner) / 2;
+    groups.forEach((g, gi) => {
+      const v = g.values[ci]!;
+      const x = sx0 + gi * bw + gap / 2;
+      const yv = sy(v);
+      const top = Math.min(y0, yv);
+      const h = Math.abs(yv - y0);
+      const tip = `${g.name} · ${cat}: ${formatNumber(v, 4)}`;
+      body +=
+        `<rect x="${r2(x)}" y="${r2(top)}" width="${r2(bw - gap)}" height="${r2(h)}" fill="${colors[gi]}">` +
+        `<title>${escapeHtml(tip)}</title></rect>`;
+      const lbl = formatNumber(v, 3);
+      const lw = textWidth(lbl, 10.5);
+      if (lw <= bw + 6) {
+        // On a white plate, so reference and grid lines running through the label do not strike it out.
+        const cx = x + (bw - gap) / 2;
+        const ly = v >= 0 ? yv - 4 : yv + 12;
+        values += `<rect x="${r2(cx - lw / 2 - 2)}" y="${r2(ly - 10)}" width="${r2(lw + 4)}" height="13" rx="2" fill="#fff" fill-opacity="0.9"/>`;
+        values += text(cx, ly, lbl, { size: 10.5, anchor: 'middle', fill: MUTED });
+      }
+    });
+    const cx = plot.left + (ci + 0.5) * slot;
+    if (fits) {
+      wrapped[ci]!.forEach((ln, k) => {
+        body += text(cx, plot.bottom + 18 + k * 15, ln, { size: 12, anchor: 'middle' });
+      });
+    } else {
+      const t = text(cx + 4, plot.bottom + 14, rotated[ci]!, { size: 12, anchor: 'end', rotate: -35 });
+      body += rotated[ci] === cat ? t : `<g><title>${escapeHtml(cat)}</title>${t}</g>`;
+    }
+  });
+  body += line(plot.left, plot.top, plot.left, plot.bottom, AXIS);
+  body += line(plot.left, plot.bottom, plot.right, plot.bottom, AXIS);
+  if (yt.min < 0) body += line(plot.left, y0, plot.right, y0, '#333', 'stroke-width="1.2"');
+  if (ref !== undefined) {
+    const ry = sy(ref.value);
+    // Labelled in the legend, not on the plot, where it would collide with bars.
+    body += line(plot.left, ry, plot.right, ry, '#333', 'stroke-width="1.2" stroke-dasharray="6 4"');
+  }
+  body += values;
+  if (xLabel !== '') {
+    body += text((plot.left + plot.right) / 2, height - 12, xLabel, { size: 13, anchor: 'middle' });
+  }
+  return `${svgOpen(width, height, title, 'bar-chart')}${head.svg}${body}</svg>`;
+}
