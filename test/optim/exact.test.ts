@@ -1,7 +1,7 @@
-/** The emulated fused multiply-adds against exact rational arithmetic (BigInt). */
+/** The emulated fused multiply-adds and integer powers against exact rational arithmetic (BigInt). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fma32, fma64 } from '../../src/optim/fma.js';
+import { fma32, fma64, powInt } from '../../src/optim/exact.js';
 
 /** x = m·2^e exactly (m an integer). */
 function decompose(x: number): [bigint, number] {
@@ -168,5 +168,41 @@ describe('fma32', () => {
     expect(fma32(Number.POSITIVE_INFINITY, 2, 1)).toBe(Number.POSITIVE_INFINITY);
     expect(fma32(Number.NaN, 2, 1)).toBeNaN();
     expect(fma32(3e38, 10, 0)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+/** b^n correctly rounded, from the exact integer power of b's mantissa. */
+function exactPow(b: number, n: number): number {
+  const [m, e] = decompose(b);
+  return roundTo(m ** BigInt(n), e * n, 53, -1074);
+}
+
+describe('powInt', () => {
+  it('is correctly rounded for Adam-like betas and step counts', () => {
+    for (const b of [0.9, 0.999, 0.99, 0.8, 0.95, 0.5, 0.3]) {
+      for (let t = 0; t <= 600 && b ** t > 1e-280; t++)
+        expect(powInt(b, t)).toBe(t === 0 ? 1 : exactPow(b, t));
+    }
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.01, max: 0.9999, noNaN: true }),
+        fc.integer({ min: 1, max: 100000 }),
+        (b, t0) => {
+          const t = Math.min(t0, Math.floor(Math.log(1e-280) / Math.log(b))); // stay above the subnormal range
+          expect(powInt(b, t)).toBe(exactPow(b, t));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rounds 0.9^4 correctly (in Node 20, 0.9 ** 4 is one ulp off)', () => {
+    expect(powInt(0.9, 4)).toBe(exactPow(0.9, 4));
+  });
+
+  it('falls back to ** outside integer exponents', () => {
+    expect(powInt(2, 0.5)).toBe(2 ** 0.5);
+    expect(powInt(0, 3)).toBe(0);
+    expect(powInt(Number.NaN, 2)).toBeNaN();
   });
 });
