@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const NODE_BUILTINS = /^(node:|fs$|path$|os$|url$|crypto$|child_process$|worker_threads$|stream$|util$|v8$|vm$)/;
+const NODE_BUILTINS =
+  /^(node:|fs$|path$|os$|url$|crypto$|child_process$|worker_threads$|stream$|util$|v8$|vm$)/;
 
 /** Every module reachable from `entry` through relative imports, with its bare imports. */
 function importGraph(entry: string): Map<string, string[]> {
@@ -17,7 +18,9 @@ function importGraph(entry: string): Map<string, string[]> {
     const text = readFileSync(file, 'utf8')
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/^\s*\/\/.*$/gm, '');
-    const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]);
+    const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g)].map(
+      (m) => m[1],
+    );
     const bare: string[] = [];
     for (const s of specs) {
       if (s.startsWith('.')) stack.push(resolve(dirname(file), s.replace(/\.js$/, '.ts')));
@@ -37,7 +40,10 @@ describe('package boundaries', () => {
         // `import type` from fast-check is erased at compile time; anything else is a runtime import.
         const runtime = bare.filter((s) => s !== 'fast-check');
         expect(runtime, file).toEqual([]);
-        expect(bare.filter((s) => NODE_BUILTINS.test(s)), file).toEqual([]);
+        expect(
+          bare.filter((s) => NODE_BUILTINS.test(s)),
+          file,
+        ).toEqual([]);
       }
     }
   });
