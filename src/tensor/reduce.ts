@@ -40,14 +40,19 @@ export function reduceKernel(
   }
 }
 
-/** Index of the first maximum along the axis (NaN counts as the maximum, as in PyTorch). */
-export function argmaxKernel(
+/**
+ * Index of the first maximum (or, with `max` false, minimum) along the axis; a NaN counts as the
+ * extremum, as in PyTorch.
+ */
+export function argExtremumKernel(
   x: Storage,
   outer: number,
   n: number,
   inner: number,
   out: Int32Array | Storage,
+  max: boolean,
 ): void {
+  const sign = max ? 1 : -1;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
@@ -60,38 +65,7 @@ export function argmaxKernel(
             bi = k;
             break;
           }
-          if (v > best) {
-            best = v;
-            bi = k;
-          }
-        }
-      }
-      out[o * inner + i] = bi;
-    }
-  }
-}
-
-/** Index of the first minimum along the axis. */
-export function argminKernel(
-  x: Storage,
-  outer: number,
-  n: number,
-  inner: number,
-  out: Int32Array | Storage,
-): void {
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * n * inner + i;
-      let best = x[base];
-      let bi = 0;
-      if (best === best) {
-        for (let k = 1; k < n; k++) {
-          const v = x[base + k * inner];
-          if (v !== v) {
-            bi = k;
-            break;
-          }
-          if (v < best) {
+          if (sign * (v - best) > 0) {
             best = v;
             bi = k;
           }

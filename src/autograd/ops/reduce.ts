@@ -4,13 +4,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import { allocate } from '../../tensor/dtype.js';
 import { broadcastTo } from '../../tensor/elementwise.js';
 import { permuteKernel } from '../../tensor/layout.js';
-import {
-  argmaxKernel,
-  argminKernel,
-  logSumExpKernel,
-  type ReduceOp,
-  reduceKernel,
-} from '../../tensor/reduce.js';
+import { argExtremumKernel, logSumExpKernel, type ReduceOp, reduceKernel } from '../../tensor/reduce.js';
 import { normAxes, normAxis, reducedShape, sizeOf, splitAtAxis } from '../../tensor/shape.js';
 import { record } from '../engine.js';
 import { Tensor } from '../tensor.js';
@@ -129,18 +123,18 @@ function argExtremum(
   options: ReduceOptions,
 ): Tensor {
   expectTensor(op, x);
-  const kernel = op === 'argmax' ? argmaxKernel : argminKernel;
+  const isMax = op === 'argmax';
   if (axis === undefined) {
     if (x.size === 0) throw new ShapeError(`${op}: cannot take the ${op} of an empty tensor`);
     const out = allocate(x.dtype, 1);
-    kernel(x.data, 1, x.size, 1, out);
+    argExtremumKernel(x.data, 1, x.size, 1, out, isMax);
     return new Tensor(out, options.keepDims ? x.shape.map(() => 1) : []);
   }
   const ax = normAxis(op, axis, x.rank);
   checkNonEmpty(op, x, [ax]);
   const [outer, n, inner] = splitAtAxis(x.shape, ax);
   const out = allocate(x.dtype, outer * inner);
-  kernel(x.data, outer, n, inner, out);
+  argExtremumKernel(x.data, outer, n, inner, out, isMax);
   return new Tensor(out, reducedShape(x.shape, [ax], options.keepDims === true));
 }
 
