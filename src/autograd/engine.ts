@@ -192,8 +192,11 @@ function accumulateLeaf(t: Tensor, acc: Accum): void {
   for (let i = 0, n = a.length; i < n; i++) a[i] += g[i];
 }
 
-/** Drops the links of a consumed node so that the graph can be garbage-collected. */
-function release(t: Tensor): void {
+/**
+ * Drops the links of a consumed node so that the graph can be garbage-collected. Also for callers that
+ * ran backward with retainGraph and are done with the graph (the multi-task trainer).
+ */
+export function release(t: Tensor): void {
   const node = t._node;
   if (node === null) return;
   node.parents = [];

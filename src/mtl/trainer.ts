@@ -13,7 +13,8 @@
  * λ·½Σw² backpropagated on its own (decay 'l2', the seed's formulation), or the optimiser's coupled
  * (Adam weight_decay) or decoupled (AdamW) decay. The weighting's own parameters are never decayed.
  */
-import { backward } from '../autograd/engine.js';
+import { zeros } from '../autograd/create.js';
+import { backward, release } from '../autograd/engine.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { Tensor } from '../autograd/tensor.js';
 import { MtlgradError, ValueError } from '../errors.js';
@@ -323,8 +324,8 @@ function trainStep(
   const losses = lossTensors.map((l) => (l === null ? null : l.item()));
   if (losses.some((l) => l !== null && !Number.isFinite(l))) return { losses };
   const T = lossTensors.length;
-  const zero = () =>
-    new Tensor(z.data.constructor === Float64Array ? new Float64Array(1) : new Float32Array(1), []);
+  // A task without labels in this batch enters the weighting as a constant zero loss.
+  const zero = () => zeros([], { dtype: z.dtype });
 
   const needJ = weighting.type === 'gradient' || wantCosine;
   if (!needJ && weighting.type === 'loss') {
@@ -350,11 +351,6 @@ function trainStep(
     backward(l, undefined, { retainGraph: weighting.type === 'loss' });
     G.push(zHat.grad);
   }
-  const zeroG = () =>
-    new Tensor(
-      z.data.constructor === Float64Array ? new Float64Array(z.size) : new Float32Array(z.size),
-      z.shape,
-    );
 
   if (weighting.type === 'gradient' && weighting.level === 'representation') {
     const J = G.map((g) => (g === null ? new Float64Array(z.size) : Float64Array.from(g.data)));
@@ -364,7 +360,7 @@ function trainStep(
       step,
     );
     scaleHeadGrads(model, batch.tasks, weights);
-    const seed = zeroG();
+    const seed = zeros(z.shape, { dtype: z.dtype });
     for (let t = 0; t < T; t++) {
       const g = G[t];
       if (g !== null) for (let i = 0; i < seed.size; i++) seed.data[i] += weights[t] * g.data[i];
@@ -410,7 +406,7 @@ function trainStep(
     if (zHat.grad && z.requiresGrad) backward(z, zHat.grad, {});
     return { losses, cosine };
   }
-  release(z);
+  release(z); // the shared graph was kept for the per-task passes
   let off = 0;
   for (const p of shared) {
     const gd = p.grad ? p.grad : new Tensor(p.data.slice().fill(0), p.shape);
@@ -431,15 +427,6 @@ function scaleHeadGrads(model: MultiTaskModel, tasks: readonly TaskSpec[], weigh
       if (p.grad) for (let i = 0; i < p.grad.size; i++) p.grad.data[i] *= weights[t];
     }
   });
-}
-
-/** Frees the shared graph kept alive by retainGraph. */
-function release(z: Tensor): void {
-  if (z._node) {
-    z._node.parents = [];
-    z._node.backward = null;
-    z._node.freed = true;
-  }
 }
 
 function recomputeLosses(model: MultiTaskModel, batch: PreparedData): (number | null)[] {
