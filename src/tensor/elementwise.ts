@@ -112,7 +112,7 @@ export function binaryKernel(
 ): void {
   const n = out.length;
   if (sameShape(ashape, bshape)) {
-    binaryRun(op, a, 0, 1, b, 0, 1, out, 0, n);
+    binarySame(op, a, b, out, n);
     return;
   }
   if (a.length === 1 && sizeOf(bshape) === n) {
@@ -145,6 +145,26 @@ export function binaryKernel(
       offB -= sb[d] * oshape[d];
       idx[d] = 0;
     }
+  }
+}
+
+/** Equal shapes: unit stride everywhere, the common case, kept free of index arithmetic. */
+function binarySame(op: BinaryOp, a: Storage, b: Storage, out: Storage, n: number): void {
+  switch (op) {
+    case 'add':
+      for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+      return;
+    case 'sub':
+      for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+      return;
+    case 'mul':
+      for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+      return;
+    case 'div':
+      for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
+      return;
+    default:
+      binaryRun(op, a, 0, 1, b, 0, 1, out, 0, n);
   }
 }
 

@@ -15,6 +15,11 @@ export function reduceKernel(
   inner: number,
   out: Storage,
 ): void {
+  if (inner === 1) {
+    // Reducing the last axis: each output is one contiguous run.
+    for (let o = 0; o < outer; o++) out[o] = reduceRun(op, x, o * n, n);
+    return;
+  }
   const init = op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity;
   for (let o = 0; o < outer; o++) {
     const ob = o * inner;
@@ -38,6 +43,29 @@ export function reduceKernel(
       }
     }
   }
+}
+
+/** op over x[start .. start+n), accumulated in a local (a float64 register). */
+function reduceRun(op: ReduceOp, x: Storage, start: number, n: number): number {
+  const end = start + n;
+  if (op === 'sum') {
+    let s = 0;
+    for (let i = start; i < end; i++) s += x[i];
+    return s;
+  }
+  let m = op === 'max' ? -Infinity : Infinity;
+  if (op === 'max') {
+    for (let i = start; i < end; i++) {
+      const v = x[i];
+      if (v > m || v !== v) m = v;
+    }
+  } else {
+    for (let i = start; i < end; i++) {
+      const v = x[i];
+      if (v < m || v !== v) m = v;
+    }
+  }
+  return m;
 }
 
 /**
@@ -118,14 +146,21 @@ export function softmaxKernel(
         if (v > m || v !== v) m = v;
       }
       // A slice of all −∞ has no defined softmax; PyTorch gives NaN, and so do we.
-      let s = 0;
-      for (let k = 0; k < n; k++) s += Math.exp(x[base + k * inner] - m);
       if (log) {
-        const lse = Math.log(s);
-        for (let k = 0; k < n; k++) out[base + k * inner] = x[base + k * inner] - m - lse;
+        let s = 0;
+        for (let k = 0; k < n; k++) s += Math.exp(x[base + k * inner] - m);
+        const shift = m + Math.log(s);
+        for (let k = 0; k < n; k++) out[base + k * inner] = x[base + k * inner] - shift;
       } else {
+        // exp once per element: store it, then scale by the sum.
+        let s = 0;
+        for (let k = 0; k < n; k++) {
+          const e = Math.exp(x[base + k * inner] - m);
+          out[base + k * inner] = e;
+          s += e;
+        }
         const inv = 1 / s;
-        for (let k = 0; k < n; k++) out[base + k * inner] = Math.exp(x[base + k * inner] - m) * inv;
+        for (let k = 0; k < n; k++) out[base + k * inner] *= inv;
       }
     }
   }
