@@ -7,14 +7,22 @@
  *  - A and B blocks are packed into contiguous Float64Array scratch buffers, panel by panel, so the
  *    micro-kernel reads both with unit stride whatever the transpose flags were (transposes are
  *    absorbed by the packing, never materialised), and float32 inputs are widened once, not per FMA;
- *  - the micro-kernel keeps a 4×4 tile of C in 16 local variables (registers) for the whole block.
+ *  - the micro-kernel keeps a 4×8 tile of C in 32 local variables for the whole block. V8 (x64) has
+ *    16 float registers, so part of the tile lives on the stack either way; what the wider tile buys
+ *    is that the fixed cost of each k step (bounds and overflow checks of the 12 loads, map checks,
+ *    loop control) is shared by 32 multiply-adds instead of 16 (measured +11–14% over 4×4; 8×8 and
+ *    4×16 are slower: bench/experiments/FINDINGS.md);
+ *  - B is packed in panels of 8 columns; when a block's last panel has ≤ 4 columns it is packed 4
+ *    wide and computed by a 4×4 kernel, so narrow outputs (e.g. 10 classes) pad to 12, not 16.
  * Accumulation is in float64 for both dtypes; the result is rounded once on store.
  */
 import type { Storage } from './dtype.js';
 
 const MR = 4;
-const NR = 4;
-/** Depth of a K block: one A panel and one B panel (2 × 4 × KC doubles = 16 KB) fit in L1. */
+const NR = 8;
+/** Width of the tail panel used when a block's last columns number ≤ NR_TAIL. */
+const NR_TAIL = 4;
+/** Depth of a K block: one A panel and one B panel ((4 + 8) × KC doubles = 24 KB) fit in L1. */
 const KC = 256;
 /** Rows of A packed at once: MC × KC doubles = 128 KB, within L2. */
 const MC = 64;
@@ -86,31 +94,48 @@ export function matmulKernel(args: MatmulArgs): void {
   }
 }
 
-/** Packs op(B)[pc:pc+kc, jc:jc+nc] into panels of NR columns: packB[(panel·kc + p)·NR + j]. */
+/**
+ * Packs op(B)[pc:pc+kc, jc:jc+nc] into panels of NR columns, packB[(panel·kc + p)·NR + j], except a
+ * last panel of ≤ NR_TAIL columns, which is NR_TAIL wide (zero-padded like any partial panel).
+ */
 function packBBlock(b: Storage, base: number, brs: number, bcs: number, kc: number, nc: number): void {
-  const panels = Math.ceil(nc / NR);
-  const need = panels * kc * NR;
+  const full = Math.floor(nc / NR);
+  const rem = nc - full * NR;
+  const tailW = rem === 0 ? 0 : rem <= NR_TAIL ? NR_TAIL : NR;
+  const need = full * kc * NR + tailW * kc;
   if (packB.length < need) packB = new Float64Array(need);
   const pb = packB;
-  for (let jp = 0; jp < panels; jp++) {
+  for (let jp = 0; jp < full; jp++) {
     const j0 = jp * NR;
-    const w = Math.min(NR, nc - j0);
     let dst = jp * kc * NR;
-    if (w === NR && bcs === 1) {
+    if (bcs === 1) {
       for (let p = 0; p < kc; p++) {
         const src = base + p * brs + j0;
         pb[dst] = b[src];
         pb[dst + 1] = b[src + 1];
         pb[dst + 2] = b[src + 2];
         pb[dst + 3] = b[src + 3];
+        pb[dst + 4] = b[src + 4];
+        pb[dst + 5] = b[src + 5];
+        pb[dst + 6] = b[src + 6];
+        pb[dst + 7] = b[src + 7];
         dst += NR;
       }
     } else {
       for (let p = 0; p < kc; p++) {
         const src = base + p * brs + j0 * bcs;
-        for (let j = 0; j < NR; j++) pb[dst + j] = j < w ? b[src + j * bcs] : 0;
+        for (let j = 0; j < NR; j++) pb[dst + j] = b[src + j * bcs];
         dst += NR;
       }
+    }
+  }
+  if (rem > 0) {
+    const j0 = full * NR;
+    let dst = full * kc * NR;
+    for (let p = 0; p < kc; p++) {
+      const src = base + p * brs + j0 * bcs;
+      for (let j = 0; j < tailW; j++) pb[dst + j] = j < rem ? b[src + j * bcs] : 0;
+      dst += tailW;
     }
   }
 }
@@ -148,7 +173,7 @@ function packABlock(a: Storage, base: number, ars: number, acs: number, mc: numb
   }
 }
 
-/** Walks the packed block tile by tile; each tile is one 4×4 micro-kernel call. */
+/** Walks the packed block tile by tile: 4×8 micro-kernel calls, and 4×4 ones for a narrow tail panel. */
 function macroKernel(
   mc: number,
   nc: number,
@@ -160,19 +185,238 @@ function macroKernel(
 ): void {
   const pa = packA;
   const pb = packB;
-  for (let j0 = 0; j0 < nc; j0 += NR) {
-    const w = Math.min(NR, nc - j0);
-    const bStart = (j0 / NR) * kc * NR;
+  const full = Math.floor(nc / NR);
+  for (let jp = 0; jp < full; jp++) {
+    const j0 = jp * NR;
+    const bStart = jp * kc * NR;
     for (let i0 = 0; i0 < mc; i0 += MR) {
       const h = Math.min(MR, mc - i0);
       const aStart = (i0 / MR) * kc * MR;
-      microKernel(pa, aStart, pb, bStart, kc, c, cBase + i0 * ldc + j0, ldc, h, w, overwrite);
+      microKernel4x8(pa, aStart, pb, bStart, kc, c, cBase + i0 * ldc + j0, ldc, h, NR, overwrite);
     }
+  }
+  const rem = nc - full * NR;
+  if (rem === 0) return;
+  const j0 = full * NR;
+  const bStart = full * kc * NR;
+  for (let i0 = 0; i0 < mc; i0 += MR) {
+    const h = Math.min(MR, mc - i0);
+    const aStart = (i0 / MR) * kc * MR;
+    const co = cBase + i0 * ldc + j0;
+    if (rem <= NR_TAIL) microKernel4x4(pa, aStart, pb, bStart, kc, c, co, ldc, h, rem, overwrite);
+    else microKernel4x8(pa, aStart, pb, bStart, kc, c, co, ldc, h, rem, overwrite);
   }
 }
 
-/** C[0:h, 0:w] (+)= Apanel · Bpanel with the 4×4 tile held in locals for the whole K block. */
-function microKernel(
+/** C[0:h, 0:w] (+)= Apanel · Bpanel (8 wide) with the 4×8 tile held in locals for the whole K block. */
+function microKernel4x8(
+  pa: Float64Array,
+  ai: number,
+  pb: Float64Array,
+  bi: number,
+  kc: number,
+  c: Storage,
+  co: number,
+  ldc: number,
+  h: number,
+  w: number,
+  overwrite: boolean,
+): void {
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c04 = 0,
+    c05 = 0,
+    c06 = 0,
+    c07 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0,
+    c14 = 0,
+    c15 = 0,
+    c16 = 0,
+    c17 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c24 = 0,
+    c25 = 0,
+    c26 = 0,
+    c27 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0,
+    c34 = 0,
+    c35 = 0,
+    c36 = 0,
+    c37 = 0;
+  for (let p = 0; p < kc; p++) {
+    const a0 = pa[ai];
+    const a1 = pa[ai + 1];
+    const a2 = pa[ai + 2];
+    const a3 = pa[ai + 3];
+    const b0 = pb[bi];
+    const b1 = pb[bi + 1];
+    const b2 = pb[bi + 2];
+    const b3 = pb[bi + 3];
+    const b4 = pb[bi + 4];
+    const b5 = pb[bi + 5];
+    const b6 = pb[bi + 6];
+    const b7 = pb[bi + 7];
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c04 += a0 * b4;
+    c05 += a0 * b5;
+    c06 += a0 * b6;
+    c07 += a0 * b7;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c14 += a1 * b4;
+    c15 += a1 * b5;
+    c16 += a1 * b6;
+    c17 += a1 * b7;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c24 += a2 * b4;
+    c25 += a2 * b5;
+    c26 += a2 * b6;
+    c27 += a2 * b7;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
+    c34 += a3 * b4;
+    c35 += a3 * b5;
+    c36 += a3 * b6;
+    c37 += a3 * b7;
+    ai += MR;
+    bi += NR;
+  }
+  if (h === MR && w === NR) {
+    if (overwrite) {
+      c[co] = c00;
+      c[co + 1] = c01;
+      c[co + 2] = c02;
+      c[co + 3] = c03;
+      c[co + 4] = c04;
+      c[co + 5] = c05;
+      c[co + 6] = c06;
+      c[co + 7] = c07;
+      co += ldc;
+      c[co] = c10;
+      c[co + 1] = c11;
+      c[co + 2] = c12;
+      c[co + 3] = c13;
+      c[co + 4] = c14;
+      c[co + 5] = c15;
+      c[co + 6] = c16;
+      c[co + 7] = c17;
+      co += ldc;
+      c[co] = c20;
+      c[co + 1] = c21;
+      c[co + 2] = c22;
+      c[co + 3] = c23;
+      c[co + 4] = c24;
+      c[co + 5] = c25;
+      c[co + 6] = c26;
+      c[co + 7] = c27;
+      co += ldc;
+      c[co] = c30;
+      c[co + 1] = c31;
+      c[co + 2] = c32;
+      c[co + 3] = c33;
+      c[co + 4] = c34;
+      c[co + 5] = c35;
+      c[co + 6] = c36;
+      c[co + 7] = c37;
+    } else {
+      c[co] += c00;
+      c[co + 1] += c01;
+      c[co + 2] += c02;
+      c[co + 3] += c03;
+      c[co + 4] += c04;
+      c[co + 5] += c05;
+      c[co + 6] += c06;
+      c[co + 7] += c07;
+      co += ldc;
+      c[co] += c10;
+      c[co + 1] += c11;
+      c[co + 2] += c12;
+      c[co + 3] += c13;
+      c[co + 4] += c14;
+      c[co + 5] += c15;
+      c[co + 6] += c16;
+      c[co + 7] += c17;
+      co += ldc;
+      c[co] += c20;
+      c[co + 1] += c21;
+      c[co + 2] += c22;
+      c[co + 3] += c23;
+      c[co + 4] += c24;
+      c[co + 5] += c25;
+      c[co + 6] += c26;
+      c[co + 7] += c27;
+      co += ldc;
+      c[co] += c30;
+      c[co + 1] += c31;
+      c[co + 2] += c32;
+      c[co + 3] += c33;
+      c[co + 4] += c34;
+      c[co + 5] += c35;
+      c[co + 6] += c36;
+      c[co + 7] += c37;
+    }
+    return;
+  }
+  // Edge tile: store only the valid h×w corner.
+  const tile = edgeTile;
+  tile[0] = c00;
+  tile[1] = c01;
+  tile[2] = c02;
+  tile[3] = c03;
+  tile[4] = c04;
+  tile[5] = c05;
+  tile[6] = c06;
+  tile[7] = c07;
+  tile[8] = c10;
+  tile[9] = c11;
+  tile[10] = c12;
+  tile[11] = c13;
+  tile[12] = c14;
+  tile[13] = c15;
+  tile[14] = c16;
+  tile[15] = c17;
+  tile[16] = c20;
+  tile[17] = c21;
+  tile[18] = c22;
+  tile[19] = c23;
+  tile[20] = c24;
+  tile[21] = c25;
+  tile[22] = c26;
+  tile[23] = c27;
+  tile[24] = c30;
+  tile[25] = c31;
+  tile[26] = c32;
+  tile[27] = c33;
+  tile[28] = c34;
+  tile[29] = c35;
+  tile[30] = c36;
+  tile[31] = c37;
+  storeEdge(tile, NR, c, co, ldc, h, w, overwrite);
+}
+
+/** The tail: C[0:h, 0:w] (+)= Apanel · Bpanel (4 wide), the 4×4 tile held in locals for the whole K block. */
+function microKernel4x4(
   pa: Float64Array,
   ai: number,
   pb: Float64Array,
@@ -227,9 +471,9 @@ function microKernel(
     c32 += a3 * b2;
     c33 += a3 * b3;
     ai += MR;
-    bi += NR;
+    bi += NR_TAIL;
   }
-  if (h === MR && w === NR) {
+  if (h === MR && w === NR_TAIL) {
     if (overwrite) {
       c[co] = c00;
       c[co + 1] = c01;
@@ -291,14 +535,28 @@ function microKernel(
   tile[13] = c31;
   tile[14] = c32;
   tile[15] = c33;
+  storeEdge(tile, NR_TAIL, c, co, ldc, h, w, overwrite);
+}
+
+/** Stores the valid h×w corner of a tile (row stride `width`) into C. */
+function storeEdge(
+  tile: Float64Array,
+  width: number,
+  c: Storage,
+  co: number,
+  ldc: number,
+  h: number,
+  w: number,
+  overwrite: boolean,
+): void {
   for (let i = 0; i < h; i++) {
     for (let j = 0; j < w; j++) {
-      if (overwrite) c[co + i * ldc + j] = tile[i * 4 + j];
-      else c[co + i * ldc + j] += tile[i * 4 + j];
+      if (overwrite) c[co + i * ldc + j] = tile[i * width + j];
+      else c[co + i * ldc + j] += tile[i * width + j];
     }
   }
 }
-const edgeTile = new Float64Array(16);
+const edgeTile = new Float64Array(MR * NR);
 
 /** Tiny products: a direct loop with a float64 accumulator per output element. */
 function smallMatmul(
