@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   loadTable,
@@ -11,8 +10,7 @@ import {
 } from '../../src/data/index.js';
 import { FormatError, ValueError } from '../../src/errors.js';
 
-const SOURCE = '/work/shared/data/penguins.json';
-const source: PenguinRow[] = existsSync(SOURCE) ? JSON.parse(readFileSync(SOURCE, 'utf8')) : penguinsRows();
+const source: PenguinRow[] = penguinsRows();
 
 const FEATURES = ['Island', 'Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)'];
 const TASKS = [
