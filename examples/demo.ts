@@ -6,16 +6,19 @@
  *   2. what sharing buys: the multi-task model vs one single-task model per task (Δm);
  *   3. L2 in the loss vs decoupled decay (AdamW);
  *   4. the weighting methods side by side (imbalanced tasks, adaptive weighting);
- *   5. task relationships: the cosine between task gradients over training.
+ *   5. imbalanced tasks: the GradNorm toy problem with targets of very different scales;
+ *   6. task relationships: the cosine between task gradients over training.
  * Run: npm run demo  (writes report.html; `--quick` for a smoke run, `--out FILE` to choose the path)
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Tensor } from '../src/autograd/tensor.js';
 import {
   applyStandardizer,
   applyTargetStandardizer,
   fitStandardizer,
   fitTargetStandardizer,
+  gradNormToy,
   loadTable,
   penguinsRows,
   type Table,
@@ -256,13 +259,43 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
     `\n4. Weighting methods (test set; Δm against the single-task baselines, negative is better):\n${wTable}`,
   );
 
-  // 5. Gradient conflict during EW training.
+  // 5. Imbalanced tasks: the GradNorm toy problem, three regression tasks whose targets differ in
+  // scale (σ = 1, 10, 100). An unweighted sum is dominated by the large task; adaptive methods rebalance.
+  // Errors are reported as MSE/σ² so that the tasks are comparable.
+  progress(`[${elapsed()}] imbalanced tasks (GradNorm toy) ...`);
+  const sigmas = [1, 10, 100];
+  const toy = (dataSeed: number) => {
+    const d = gradNormToy({ tasks: 3, sigmas, inputs: 20, outputs: 4, samples: 400, seed: SEED, dataSeed });
+    return {
+      x: new Tensor(Float32Array.from(d.x), [d.nRows, d.nFeatures]),
+      y: Object.fromEntries(d.targets.map((t, i) => [`σ=${sigmas[i]}`, t])),
+    };
+  };
+  const toyTrain = toy(1);
+  const toyTest = toy(2);
+  const toyTasks: TaskSpec[] = sigmas.map((s) => ({ name: `σ=${s}`, kind: 'regression', outputs: 4 }));
+  const imbalanceRows = [new EW(), new UW(), new DWA(), new GradNorm(), new IMTL(), new MGDA()].map((w) => {
+    const model = HardSharing.build({ inputs: 20, hidden: [64, 64], tasks: toyTasks, rng: new Rng(SEED) });
+    fit(model, toyTrain, { tasks: toyTasks, epochs: quick ? 5 : 40, batchSize: 32, lr: 1e-3, weighting: w });
+    const m = evaluate(model, toyTest, { tasks: toyTasks });
+    const rel = toyTasks.map((t, i) => (m[t.name].mse as number) / sigmas[i] ** 2);
+    return [w.name, ...rel.map((r) => r.toFixed(3)), Math.max(...rel).toFixed(3)];
+  });
+  const imbalanceTable = textTable(
+    ['method', ...toyTasks.map((t) => `${t.name} MSE/σ²`), 'worst task'],
+    imbalanceRows,
+  );
+  log(
+    `\n5. Imbalanced tasks (GradNorm toy, targets of scale σ = 1, 10, 100; test MSE/σ², lower is better):\n${imbalanceTable}`,
+  );
+
+  // 6. Gradient conflict during EW training.
   const ew = weightingResults[0].history;
   const finalConflict = ew.epochs[ew.epochs.length - 1].conflict!;
   const pairs: [number, number][] = [];
   for (let i = 0; i < tasks.length; i++) for (let j = i + 1; j < tasks.length; j++) pairs.push([i, j]);
   log(
-    `\n5. Cosine between task gradients on the shared trunk (EW, mean over the last epoch): ${pairs
+    `\n6. Cosine between task gradients on the shared trunk (EW, mean over the last epoch): ${pairs
       .map(([i, j]) => `${tasks[i].name}/${tasks[j].name} ${finalConflict[i][j].toFixed(3)}`)
       .join(', ')}`,
   );
@@ -364,6 +397,16 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
         ],
       },
       {
+        title: 'Imbalanced tasks',
+        intro:
+          'The GradNorm toy problem (Chen et al. 2018): three regression tasks sharing structure, with targets of scale ' +
+          'σ = 1, 10 and 100. Test MSE divided by σ² makes the tasks comparable; an unweighted sum (EW) favours the ' +
+          'large-σ task, adaptive methods rebalance.',
+        blocks: [
+          tableHtml(['method', ...toyTasks.map((t) => `${t.name} MSE/σ²`), 'worst task'], imbalanceRows),
+        ],
+      },
+      {
         title: 'Task relationships: gradient conflict',
         intro:
           'Cosine similarity between the task gradients on the shared trunk, averaged per epoch (EW training). Negative values mean the tasks pull the shared weights in conflicting directions.',
@@ -391,7 +434,13 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
     reportPath: out,
     lambda,
     deltaM: cmp.deltaM,
-    tables: { lambda: lambdaTable, compare: cmpTable, decay: decayTable, weighting: wTable },
+    tables: {
+      lambda: lambdaTable,
+      compare: cmpTable,
+      decay: decayTable,
+      weighting: wTable,
+      imbalance: imbalanceTable,
+    },
   };
 }
 

@@ -17,7 +17,8 @@ describe('npm run demo (quick mode)', () => {
         '2. Multi-task',
         '3. Weight decay',
         '4. Weighting methods',
-        '5. Cosine',
+        '5. Imbalanced tasks',
+        '6. Cosine',
       ]) {
         expect(text).toContain(heading);
       }
