@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/autograd/create.js';
-import { DWA, EW, FAMO, GradNorm, gradNorm, RLW, Static, UW } from '../../src/mtl/weighting/index.js';
+import {
+  DWA,
+  EW,
+  FAMO,
+  GradNorm,
+  gradNorm,
+  NashMTL,
+  RLW,
+  Static,
+  UW,
+} from '../../src/mtl/weighting/index.js';
 
 const info = (T: number, kinds?: string[]) => ({
   tasks: Array.from({ length: T }, (_, i) => `t${i}`),
@@ -175,5 +185,21 @@ describe('GradNorm', () => {
     expect(w.reduce((a, b) => a + b)).toBeCloseTo(3, 10);
     // The task with the largest gradient gets the smallest weight.
     expect(w[1]).toBeLessThan(w[0]);
+  });
+});
+
+describe('NashMTL weighting', () => {
+  it('clips the shared direction to maxNorm as the official code does, keeping direction = Σ w_t g_t', () => {
+    // Small gradients give large α (α_t ≈ 1/‖g_t‖ for orthogonal rows), so the raw direction has norm √2.
+    const J = [Float64Array.from([0.01, 0]), Float64Array.from([0, 0.02])];
+    const clipped = new NashMTL();
+    clipped.init(info(2));
+    const { direction, weights } = clipped.aggregate(J);
+    expect(Math.hypot(...direction)).toBeCloseTo(1, 10);
+    for (let i = 0; i < 2; i++)
+      expect(direction[i]).toBeCloseTo(weights[0] * J[0][i] + weights[1] * J[1][i], 12);
+    const raw = new NashMTL({ maxNorm: 0 });
+    raw.init(info(2));
+    expect(Math.hypot(...raw.aggregate(J).direction)).toBeCloseTo(Math.SQRT2, 6);
   });
 });

@@ -3,6 +3,7 @@
  * in ../aggregators (where each method's formula and normalisation are documented).
  */
 import type { Tensor } from '../../autograd/tensor.js';
+import { ValueError } from '../../errors.js';
 import { Rng } from '../../tensor/rng.js';
 import { cagrad, imtl, mgda, nashMTL, pcgrad } from '../aggregators/index.js';
 import type { GradientWeighting, WeightingInfo } from './types.js';
@@ -83,13 +84,30 @@ export class IMTL extends Stateless {
   }
 }
 
-/** Nash-MTL (Navon et al. 2022): the bargaining solution Gα = 1/α. */
+/**
+ * Nash-MTL (Navon et al. 2022): the bargaining solution α ⊙ Gα = 1, direction Σ α_t g_t. As in the
+ * official code, the shared gradient is then clipped to norm `maxNorm` (default 1; 0 disables): α
+ * scales like 1/‖g‖, so without the clip the step would not shrink as the gradients do.
+ */
 export class NashMTL extends Stateless {
   readonly name = 'NashMTL';
-  constructor(private readonly options: { maxIter?: number } = {}) {
+  private readonly maxNorm: number;
+  constructor(private readonly options: { maxIter?: number; maxNorm?: number } = {}) {
     super();
+    this.maxNorm = options.maxNorm ?? 1;
+    if (!(this.maxNorm >= 0)) throw new ValueError(`NashMTL: maxNorm must be ≥ 0, got ${options.maxNorm}`);
   }
   protected solve(J: Float64Array[]) {
-    return nashMTL(J, this.options);
+    const { direction, weights } = nashMTL(J, { maxIter: this.options.maxIter });
+    let sq = 0;
+    for (let i = 0; i < direction.length; i++) sq += direction[i] * direction[i];
+    const norm = Math.sqrt(sq);
+    if (this.maxNorm > 0 && norm > this.maxNorm) {
+      // The same scale on the weights keeps direction = Σ weights_t·J_t.
+      const s = this.maxNorm / norm;
+      for (let i = 0; i < direction.length; i++) direction[i] *= s;
+      for (let t = 0; t < weights.length; t++) weights[t] *= s;
+    }
+    return { direction, weights };
   }
 }
