@@ -31,6 +31,8 @@ const NC = 512;
 
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * NC);
+/** float64 accumulator for float32 products with K > KC (rounded once into C at the end). */
+let wideC = new Float64Array(0);
 
 /** Below this many multiply-adds the packing costs more than it saves. */
 const SMALL = 8 * 8 * 8;
@@ -72,8 +74,10 @@ export function matmulKernel(args: MatmulArgs): void {
   }
   if (k > KC && !(c instanceof Float64Array)) {
     // Several K blocks add into C: keep the partial sums in float64 so a float32 C is rounded once.
+    // The scratch is reused across calls (grown when needed): no allocation per product.
     const size = m * n;
-    const wide = new Float64Array(size);
+    if (wideC.length < size) wideC = new Float64Array(size);
+    const wide = wideC;
     if (accumulate) for (let i = 0; i < size; i++) wide[i] = c[cOffset + i];
     matmulKernel({ ...args, c: wide, cOffset: 0 });
     for (let i = 0; i < size; i++) c[cOffset + i] = wide[i];
