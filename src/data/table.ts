@@ -15,6 +15,7 @@ import { FormatError, ValueError } from '../errors.js';
  * - `regression`: the real value.
  */
 import type { TaskKind } from '../mtl/tasks.js';
+import { cellNumber, cellText, quoteList, showCell } from './cells.js';
 import { parseCsv } from './csv.js';
 
 export type { TaskKind };
@@ -184,23 +185,8 @@ function objectSource(objects: readonly object[]): Source {
   };
 }
 
-const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** Parses a number written in decimal notation (surrounding whitespace allowed); null if it is not one. */
-function parseNumber(v: unknown): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string') {
-    const s = v.trim();
-    if (!NUMBER_RE.test(s)) return null;
-    const x = Number(s);
-    return Number.isFinite(x) ? x : null;
-  }
-  return null;
-}
-
 function isNumericLabel(s: string): boolean {
-  return NUMBER_RE.test(s) && Number.isFinite(Number(s));
+  return cellNumber(s) !== null;
 }
 
 /**
@@ -219,27 +205,6 @@ export function sortLabels(labels: Iterable<string>): string[] {
 /** Code-unit comparison of two labels (the non-numeric case of {@link sortLabels}). */
 export function compareLabels(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function labelText(v: unknown): string | null {
-  if (typeof v === 'string') return v.trim();
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return null;
-}
-
-function show(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
-}
-
-function quoteList(names: readonly string[], max = 30): string {
-  const shown = names.slice(0, max).map((s) => JSON.stringify(s));
-  return names.length > max ? `${shown.join(', ')}, ... (${names.length} in all)` : shown.join(', ');
 }
 
 /**
@@ -280,7 +245,7 @@ export function loadTable(source: string | readonly object[], opts: LoadTableOpt
   const missingFeatures = opts.missingFeatures ?? 'drop';
   if (missingFeatures !== 'drop' && missingFeatures !== 'mean' && missingFeatures !== 'median') {
     throw new ValueError(
-      `loadTable: missingFeatures must be 'drop', 'mean' or 'median', got ${show(missingFeatures)}`,
+      `loadTable: missingFeatures must be 'drop', 'mean' or 'median', got ${showCell(missingFeatures)}`,
     );
   }
   const missingSet = new Set(
@@ -296,7 +261,7 @@ export function loadTable(source: string | readonly object[], opts: LoadTableOpt
   const colIndex = new Map(src.columns.map((c, i) => [c, i] as const));
   const resolve = (name: unknown, where: string): number => {
     if (typeof name !== 'string')
-      throw new ValueError(`loadTable: ${where}: column names must be strings, got ${show(name)}`);
+      throw new ValueError(`loadTable: ${where}: column names must be strings, got ${showCell(name)}`);
     const i = colIndex.get(name);
     if (i !== undefined) return i;
     const near = src.columns.filter((c) => c.trim().toLowerCase() === name.trim().toLowerCase());
@@ -336,7 +301,7 @@ export function loadTable(source: string | readonly object[], opts: LoadTableOpt
     const col = resolve(t.column, `tasks[${k}].column`);
     if (t.kind !== 'classification' && t.kind !== 'binary' && t.kind !== 'regression') {
       throw new ValueError(
-        `loadTable: tasks[${k}] (${JSON.stringify(t.column)}): kind must be 'classification', 'binary' or 'regression', got ${show(t.kind)}`,
+        `loadTable: tasks[${k}] (${JSON.stringify(t.column)}): kind must be 'classification', 'binary' or 'regression', got ${showCell(t.kind)}`,
       );
     }
     if (opts.features.includes(t.column)) {
@@ -391,19 +356,19 @@ export function loadTable(source: string | readonly object[], opts: LoadTableOpt
         continue;
       }
       if (numericFeature[j]) {
-        const x = parseNumber(v);
+        const x = cellNumber(v);
         if (x === null) {
           throw new ValueError(
-            `loadTable: column ${JSON.stringify(opts.features[j])}, ${src.unit} ${src.position(r)}: value ${show(v)} is not a number. ` +
+            `loadTable: column ${JSON.stringify(opts.features[j])}, ${src.unit} ${src.position(r)}: value ${showCell(v)} is not a number. ` +
               `If the column holds categories, list it in \`categorical\` to one-hot encode it; if the value means "missing", add it to \`missingValues\`.`,
           );
         }
         featNum[r * nf + j] = x;
       } else {
-        const s = labelText(v);
+        const s = cellText(v);
         if (s === null)
           throw new ValueError(
-            `loadTable: column ${JSON.stringify(opts.features[j])}, ${src.unit} ${src.position(r)}: unsupported value ${show(v)}`,
+            `loadTable: column ${JSON.stringify(opts.features[j])}, ${src.unit} ${src.position(r)}: unsupported value ${showCell(v)}`,
           );
         featCat[j][r] = s;
       }
@@ -414,18 +379,18 @@ export function loadTable(source: string | readonly object[], opts: LoadTableOpt
       if (isMissing(v)) return;
       anyLabel = true;
       if (t.spec.kind === 'regression') {
-        const y = parseNumber(v);
+        const y = cellNumber(v);
         if (y === null) {
           throw new ValueError(
-            `loadTable: regression task ${JSON.stringify(t.name)}: column ${JSON.stringify(t.spec.column)}, ${src.unit} ${src.position(r)}: value ${show(v)} is not a number`,
+            `loadTable: regression task ${JSON.stringify(t.name)}: column ${JSON.stringify(t.spec.column)}, ${src.unit} ${src.position(r)}: value ${showCell(v)} is not a number`,
           );
         }
         taskNum[k][r] = y;
       } else {
-        const s = labelText(v);
+        const s = cellText(v);
         if (s === null)
           throw new ValueError(
-            `loadTable: column ${JSON.stringify(t.spec.column)}, ${src.unit} ${src.position(r)}: unsupported label ${show(v)}`,
+            `loadTable: column ${JSON.stringify(t.spec.column)}, ${src.unit} ${src.position(r)}: unsupported label ${showCell(v)}`,
           );
         taskLabel[k][r] = s;
       }

@@ -83,7 +83,8 @@ export function computeMetrics(
   return out;
 }
 
-function softmaxRow(x: ArrayLike<number>, off: number, n: number): number[] {
+/** Softmax of the n logits starting at `off` (max-shifted, float64). */
+export function softmaxRow(x: ArrayLike<number>, off: number, n: number): number[] {
   let m = -Infinity;
   for (let k = 0; k < n; k++) m = Math.max(m, x[off + k]);
   const e: number[] = [];
@@ -101,7 +102,8 @@ function argmax(p: number[]): number {
   return b;
 }
 
-function sigmoid(v: number): number {
+/** The logistic function, without overflow for large |v|. */
+export function sigmoid(v: number): number {
   return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
 }
 

@@ -4,6 +4,7 @@
  * preprocessing saved in a model file.
  */
 import { extname, resolve } from 'node:path';
+import { cellNumber, cellText, quoteList, showCell } from '../../data/cells.js';
 import { parseCsv } from '../../data/csv.js';
 import { DEFAULT_MISSING_VALUES } from '../../data/table.js';
 import { FormatError } from '../../errors.js';
@@ -121,43 +122,7 @@ export function isMissing(v: unknown): boolean {
   );
 }
 
-const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** A cell as a number (as `loadTable` reads numeric features), or null if it is not one. */
-export function cellNumber(v: unknown): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string') {
-    const s = v.trim();
-    if (!NUMBER_RE.test(s)) return null;
-    const x = Number(s);
-    return Number.isFinite(x) ? x : null;
-  }
-  return null;
-}
-
-/** A cell as a category or label (as `loadTable` reads them), or null for unsupported values. */
-export function cellText(v: unknown): string | null {
-  if (typeof v === 'string') return v.trim();
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return null;
-}
-
-/** A cell for messages: strings quoted, others as JSON. */
-export function showCell(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
-}
-
-/** `"a", "b", "c"` (at most `max` names, then `...`). */
-export function quoteList(names: readonly string[], max = 40): string {
-  const shown = names.slice(0, max).map((s) => JSON.stringify(s));
-  return shown.join(', ') + (names.length > max ? `, ... (${names.length} in all)` : '');
-}
+export { cellNumber, cellText, quoteList, showCell };
 
 /**
  * The column of `source` named `name`: an exact match, else the one column equal up to

@@ -11,6 +11,7 @@ import type { FeatureColumnInfo, Table } from '../../data/table.js';
 import { FormatError } from '../../errors.js';
 import type { HardSharing } from '../../mtl/architectures.js';
 import { predict } from '../../mtl/evaluate.js';
+import { sigmoid, softmaxRow } from '../../mtl/metrics.js';
 import { writeFileAtomic } from '../fs.js';
 import { loadSafetensors } from '../safetensors.js';
 import { type FlagSpec, flagValue, parseArgs, required } from './args.js';
@@ -172,22 +173,6 @@ export function encodeRows(
   };
   if (config.missing !== 'drop') raw.impute = config.missing;
   return { table: applyStandardizer(raw, config.standardizer), used, skipped };
-}
-
-function softmaxRow(x: ArrayLike<number>, off: number, n: number): number[] {
-  let m = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < n; k++) m = Math.max(m, x[off + k]);
-  const e: number[] = [];
-  let s = 0;
-  for (let k = 0; k < n; k++) {
-    e.push(Math.exp(x[off + k] - m));
-    s += e[k];
-  }
-  return e.map((v) => v / s);
-}
-
-function sigmoid(v: number): number {
-  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
 }
 
 /**
