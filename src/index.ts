@@ -4,6 +4,14 @@
  * gradient checking and fast-check arbitraries in `mtlgrad/testing`.
  */
 export * from './autograd/index.js';
+export {
+  type BackendInfo,
+  type BackendName,
+  backendInfo,
+  getBackend,
+  setBackend,
+  setNumThreads,
+} from './backend/index.js';
 export * from './data/index.js';
 export { AutogradError, DTypeError, FormatError, MtlgradError, ShapeError, ValueError } from './errors.js';
 export * from './io/index.js';

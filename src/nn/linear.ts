@@ -8,9 +8,9 @@
 import { record } from '../autograd/engine.js';
 import { expectTensor } from '../autograd/ops/util.js';
 import { Tensor } from '../autograd/tensor.js';
+import { gemm as matmulKernel } from '../backend/index.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { allocate, type DType, isDType } from '../tensor/dtype.js';
-import { matmulKernel } from '../tensor/matmul.js';
 import { defaultRng, type Rng } from '../tensor/rng.js';
 import { type InitFn, type InitName, initLinear } from './init.js';
 import { Module } from './module.js';

@@ -3,10 +3,11 @@
  * The backward uses the same kernel with flags, so no transpose is ever materialised:
  *   C = op(A)·op(B)  ⇒  dA = dC·op(B)ᵀ (or its transpose), dB = op(A)ᵀ·dC.
  */
+
+import { gemm as matmulKernel } from '../../backend/index.js';
 import { fmtShape, ShapeError } from '../../errors.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { allocate } from '../../tensor/dtype.js';
-import { matmulKernel } from '../../tensor/matmul.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../../tensor/shape.js';
 import { record } from '../engine.js';
 import { Tensor } from '../tensor.js';

@@ -4,6 +4,8 @@
  * mistake is a {@link UsageError} with a one-line message; an unknown flag suggests the closest
  * known one.
  */
+
+import { closest } from '../../options.js';
 import { UsageError } from './errors.js';
 
 /** How one flag is read. */
@@ -183,47 +185,6 @@ export function splitList(text: string, flag: string): string[] {
     if (i >= n) throw new UsageError(`--${flag}: empty name in the list '${text}'`);
   }
   return items;
-}
-
-/** Levenshtein distance (case-insensitive). */
-export function editDistance(a: string, b: string): number {
-  const s = a.toLowerCase();
-  const t = b.toLowerCase();
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= s.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= t.length; j++) {
-      cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1)));
-    }
-    prev = cur;
-  }
-  return prev[t.length];
-}
-
-/**
- * The candidate closest to `word`, if it is a plausible typo: the one candidate that starts with
- * (or contains) `word`, else the nearest by edit distance when at most about a third of it differs.
- */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  const w = word.toLowerCase();
-  if (w.length >= 3) {
-    const prefixed = candidates.filter((c) => c.toLowerCase().startsWith(w));
-    if (prefixed.length === 1) return prefixed[0];
-    const containing = candidates.filter((c) => c.toLowerCase().includes(w));
-    if (prefixed.length === 0 && containing.length === 1) return containing[0];
-  }
-  let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestD) {
-      best = c;
-      bestD = d;
-    }
-  }
-  if (best === undefined) return undefined;
-  const limit = Math.max(2, Math.floor(Math.max(word.length, best.length) / 3));
-  return bestD <= limit ? best : undefined;
 }
 
 /** `; did you mean '--x'?` for a mistyped flag (candidates are flag names without dashes). */

@@ -8,8 +8,8 @@ import { cellNumber, cellText, quoteList, showCell } from '../../data/cells.js';
 import { parseCsv } from '../../data/csv.js';
 import { DEFAULT_MISSING_VALUES } from '../../data/table.js';
 import { FormatError } from '../../errors.js';
+import { closest } from '../../options.js';
 import { readFileBytes } from '../fs.js';
-import { closest } from './args.js';
 import { DataError } from './errors.js';
 
 /** The rows of an input file behind a cell accessor. */

@@ -2,7 +2,7 @@
  * The `mtlgrad` command line: `main(argv, io)` runs one command and returns its exit status.
  * `src/cli.ts` is the executable wrapper; tests call `main` directly with captured streams.
  */
-import { closest } from './args.js';
+import { closest } from '../../options.js';
 import { describeError, UsageError } from './errors.js';
 import { mainHelp, predictHelp, trainHelp } from './help.js';
 import { type CliIO, packageVersion } from './io.js';

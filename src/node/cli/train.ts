@@ -36,10 +36,10 @@ import {
   UW,
   type Weighting,
 } from '../../mtl/weighting/index.js';
+import { closest } from '../../options.js';
 import { Rng } from '../../tensor/rng.js';
 import { saveSafetensors } from '../safetensors.js';
 import {
-  closest,
   type FlagSpec,
   flagValue,
   type ParsedArgs,
