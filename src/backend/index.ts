@@ -1,10 +1,13 @@
 /**
  * Kernel backends. 'js' is the pure-TypeScript reference (src/tensor/); 'wasm' runs WebAssembly
  * SIMD kernels that src/backend/wasm/ assembles at run time. Ops call kernels through `gemm` here,
- * so switching backends never changes an op.
+ * so switching backends never changes an op. float64 always runs on the exact JS kernel.
  */
 import { ValueError } from '../errors.js';
+import type { Storage } from '../tensor/dtype.js';
 import { type MatmulArgs, matmulKernel } from '../tensor/matmul.js';
+import { wasmFeatures } from './wasm/features.js';
+import { type GemmCall, gemmSingle, WasmKernels } from './wasm/runtime.js';
 
 export type BackendName = 'js' | 'wasm';
 
@@ -13,20 +16,31 @@ export interface BackendInfo {
   backend: BackendName;
   /** WebAssembly SIMD (128-bit) validates here. */
   simd: boolean;
-  /** Relaxed SIMD (`f32x4.relaxed_madd`) validates here. */
+  /** Relaxed SIMD (`f32x4.relaxed_madd`) validates here (and the kernels use it). */
   relaxedSimd: boolean;
   /** Threads the wasm matmul splits across (1 without SharedArrayBuffer or on the 'js' backend). */
   threads: number;
 }
 
-let current: BackendName = 'js';
+/** A product plus an optional fused epilogue: C = [C +] op(A)·op(B) [+ bias] then [ReLU]. */
+export interface GemmArgs extends MatmulArgs {
+  /** Added to each row of C (length n), before the ReLU. */
+  bias?: Storage | null;
+  relu?: boolean;
+}
+
+/** Below this many multiply-adds the copies into wasm memory cost more than the kernel saves. */
+const WASM_MIN_WORK = 16 * 16 * 16;
+
+let current: BackendName = wasmFeatures().simd ? 'wasm' : 'js';
+let kernels: WasmKernels | null = null;
 
 /** Chooses the kernels: 'wasm' (the default where WebAssembly SIMD exists) or 'js'. */
 export function setBackend(name: BackendName): void {
   if (name !== 'js' && name !== 'wasm') {
     throw new ValueError(`setBackend: unknown backend ${JSON.stringify(name)}; use 'wasm' or 'js'`);
   }
-  if (name === 'wasm') {
+  if (name === 'wasm' && !wasmFeatures().simd) {
     throw new ValueError("setBackend: the 'wasm' backend needs WebAssembly SIMD, which this runtime lacks");
   }
   current = name;
@@ -37,7 +51,8 @@ export function getBackend(): BackendName {
 }
 
 export function backendInfo(): BackendInfo {
-  return { backend: current, simd: false, relaxedSimd: false, threads: 1 };
+  const f = wasmFeatures();
+  return { backend: current, simd: f.simd, relaxedSimd: f.relaxedSimd, threads: 1 };
 }
 
 /** Sets how many threads the wasm matmul may use (1 to 64). */
@@ -47,7 +62,52 @@ export function setNumThreads(n: number): void {
   }
 }
 
-/** C (+)= op(A)·op(B) on the current backend. */
-export function gemm(args: MatmulArgs): void {
-  matmulKernel(args);
+/** C (+)= op(A)·op(B) (+ bias, ReLU) on the current backend. */
+export function gemm(args: GemmArgs): void {
+  if (current === 'wasm' && wasmGemm(args)) return;
+  jsGemm(args);
+}
+
+function wasmGemm(args: GemmArgs): boolean {
+  const { a, b, c, m, n, k } = args;
+  if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) return false;
+  if (m * n * k < WASM_MIN_WORK) return false;
+  const bias = args.bias ?? null;
+  if (bias !== null && !(bias instanceof Float32Array)) return false;
+  kernels ??= new WasmKernels(false);
+  const call: GemmCall = {
+    a,
+    aOffset: args.aOffset,
+    b,
+    bOffset: args.bOffset,
+    c,
+    cOffset: args.cOffset,
+    m,
+    n,
+    k,
+    transposeA: args.transA,
+    transposeB: args.transB,
+    accumulate: args.accumulate,
+    bias,
+    relu: args.relu === true,
+  };
+  return gemmSingle(kernels, call);
+}
+
+/** The reference path: the bias is written first and accumulated onto, ReLU is a pass after. */
+function jsGemm(args: GemmArgs): void {
+  const { c, cOffset, m, n } = args;
+  const bias = args.bias ?? null;
+  if (bias !== null) {
+    for (let r = 0, o = cOffset; r < m; r++, o += n) {
+      if (args.accumulate) for (let j = 0; j < n; j++) c[o + j] += bias[j];
+      else c.set(bias.subarray(0, n), o);
+    }
+    matmulKernel({ ...args, accumulate: true });
+  } else {
+    matmulKernel(args);
+  }
+  if (args.relu === true) {
+    for (let i = cOffset, end = cOffset + m * n; i < end; i++) if (!(c[i] > 0) && c[i] === c[i]) c[i] = 0;
+  }
 }

@@ -1,0 +1,444 @@
+/**
+ * Generator of the float32 GEMM kernel: C[M,N] (+)= op(A)[M,K]·op(B)[K,N] (+ bias, then ReLU).
+ *
+ * The scheme is GotoBLAS's with XNNPACK's f32-gemm micro-kernel ("loadsplat"): for each K block of
+ * depth KC, B is packed into panels of NR = 8 columns ([p][j], zero-padded) and A, MC rows at a time,
+ * into panels of MR rows ([p][i]); an MR×8 tile of C lives in MR·2 v128 locals while the kernel
+ * streams both panels: per k step it loads two B vectors, and per row splats one A value and
+ * multiplies-adds it into both. Transposes are absorbed by the packing (any row/column strides).
+ * The store fuses a Linear layer's epilogue: add the old C (accumulate mode, or later K blocks),
+ * add the bias on the first block, apply ReLU after the last. Edge tiles go through a scratch tile.
+ * All pointers are byte addresses in the module's memory; strides are in bytes.
+ */
+import type { Code, Local } from './code.js';
+import { addTo, countDown, forRange, minI32 } from './loops.js';
+import { type MemorySpec, ModuleBuilder } from './module.js';
+
+export const NR = 8;
+export const KC = 256;
+
+export interface GemmKernelOptions {
+  /** Rows of the register tile (4 or 6: XNNPACK's 4×8 and 6×8). */
+  mr: number;
+  /** Use f32x4.relaxed_madd (only where it validates). */
+  relaxed: boolean;
+  memory: MemorySpec;
+}
+
+/** Rows of A packed per block: a multiple of MR near 128 (MC×KC floats ≈ 128 KB, in L2). */
+export function mcFor(mr: number): number {
+  return Math.floor(128 / mr) * mr;
+}
+
+/** Bytes of scratch one `gemm` call needs for its packed panels and edge tile. */
+export function gemmScratchBytes(mr: number, n: number): number {
+  const npad = Math.ceil(n / NR) * NR;
+  return (KC * npad + mcFor(mr) * KC + mr * NR) * 4;
+}
+
+/** Flags of the exported gemm. */
+export const GEMM_ACCUMULATE = 1;
+export const GEMM_RELU = 4;
+/** Mode bits of one tile store. */
+const ADD_C = 1;
+const ADD_BIAS = 2;
+const RELU = 4;
+
+/** Packs op(B)'s block rows [0,kc) × all n columns into NR-column panels, [jp][p][j], zero-padded. */
+function emitPackB(c: Code): void {
+  const [src, rs, cs, kc, n, dst] = [0, 1, 2, 3, 4, 5].map((i) => c.param(i));
+  const [j, jj, p, s, d, col] = [
+    c.local('i32'),
+    c.local('i32'),
+    c.local('i32'),
+    c.local('i32'),
+    c.local('i32'),
+    c.local('i32'),
+  ];
+  forRange(
+    c,
+    j,
+    (c) => c.i32Const(0),
+    (c) => c.localGet(n),
+    NR,
+    () => {
+      // Fast path: 8 contiguous columns (B not transposed, full panel): two vector copies per row.
+      c.localGet(cs).i32Const(4).i32Eq().localGet(j).i32Const(NR).i32Add().localGet(n).i32LeS().i32And();
+      c.if();
+      c.localGet(src).localGet(j).i32Const(2).i32Shl().i32Add().localSet(s);
+      c.localGet(kc).localSet(p);
+      countDown(c, p, () => {
+        c.localGet(dst).localGet(s).v128Load(0).v128Store(0);
+        c.localGet(dst).localGet(s).v128Load(16).v128Store(16);
+        addTo(c, s, rs);
+        addTo(c, dst, NR * 4);
+      });
+      c.else();
+      forRange(
+        c,
+        jj,
+        (c) => c.i32Const(0),
+        (c) => c.i32Const(NR),
+        1,
+        () => {
+          c.localGet(j).localGet(jj).i32Add().localSet(col);
+          c.localGet(dst).localGet(jj).i32Const(2).i32Shl().i32Add().localSet(d);
+          c.localGet(src).localGet(col).localGet(cs).i32Mul().i32Add().localSet(s);
+          c.localGet(kc).localSet(p);
+          c.localGet(col).localGet(n).i32LtS();
+          c.if();
+          countDown(c, p, () => {
+            c.localGet(d).localGet(s).f32Load().f32Store();
+            addTo(c, s, rs);
+            addTo(c, d, NR * 4);
+          });
+          c.else();
+          countDown(c, p, () => {
+            c.localGet(d).f32Const(0).f32Store();
+            addTo(c, d, NR * 4);
+          });
+          c.end();
+        },
+      );
+      c.localGet(dst)
+        .localGet(kc)
+        .i32Const(NR * 4)
+        .i32Mul()
+        .i32Add()
+        .localSet(dst);
+      c.end();
+    },
+  );
+}
+
+/** Packs op(A)'s rows [0,mc) × block columns [0,kc) into MR-row panels, [ip][p][i], zero-padded. */
+function emitPackA(c: Code, mr: number): void {
+  const [src, rs, cs, mc, kc, dst] = [0, 1, 2, 3, 4, 5].map((i) => c.param(i));
+  const [i, ii, p, s, d, row] = [
+    c.local('i32'),
+    c.local('i32'),
+    c.local('i32'),
+    c.local('i32'),
+    c.local('i32'),
+    c.local('i32'),
+  ];
+  forRange(
+    c,
+    i,
+    (c) => c.i32Const(0),
+    (c) => c.localGet(mc),
+    mr,
+    () => {
+      forRange(
+        c,
+        ii,
+        (c) => c.i32Const(0),
+        (c) => c.i32Const(mr),
+        1,
+        () => {
+          c.localGet(i).localGet(ii).i32Add().localSet(row);
+          c.localGet(dst).localGet(ii).i32Const(2).i32Shl().i32Add().localSet(d);
+          c.localGet(src).localGet(row).localGet(rs).i32Mul().i32Add().localSet(s);
+          c.localGet(kc).localSet(p);
+          c.localGet(row).localGet(mc).i32LtS();
+          c.if();
+          countDown(c, p, () => {
+            c.localGet(d).localGet(s).f32Load().f32Store();
+            addTo(c, s, cs);
+            addTo(c, d, mr * 4);
+          });
+          c.else();
+          countDown(c, p, () => {
+            c.localGet(d).f32Const(0).f32Store();
+            addTo(c, d, mr * 4);
+          });
+          c.end();
+        },
+      );
+      c.localGet(dst)
+        .localGet(kc)
+        .i32Const(mr * 4)
+        .i32Mul()
+        .i32Add()
+        .localSet(dst);
+    },
+  );
+}
+
+/** The MR×8 micro-kernel over one pair of panels, then the fused store into C. */
+function emitTile(c: Code, mr: number, relaxed: boolean): void {
+  const [pa, pb, kc, cp, ldc, rows, cols, mode, bias, tmp] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) =>
+    c.param(i),
+  );
+  const acc: Local[][] = [];
+  for (let r = 0; r < mr; r++) acc.push([c.local('v128'), c.local('v128')]);
+  const [b0, b1, av, zero] = [c.local('v128'), c.local('v128'), c.local('v128'), c.local('v128')];
+  const p = c.local('i32');
+  c.f32Const(0).f32x4Splat().localSet(zero);
+  for (const row of acc) for (const a of row) c.localGet(zero).localSet(a);
+  c.localGet(kc).localSet(p);
+  countDown(c, p, () => {
+    c.localGet(pb).v128Load(0).localSet(b0);
+    c.localGet(pb).v128Load(16).localSet(b1);
+    for (let r = 0; r < mr; r++) {
+      c.localGet(pa)
+        .v128Load32Splat(4 * r)
+        .localSet(av);
+      for (let v = 0; v < 2; v++) madd(c, acc[r][v], av, v === 0 ? b0 : b1, relaxed);
+    }
+    addTo(c, pa, mr * 4);
+    addTo(c, pb, NR * 4);
+  });
+  emitEpilogue(c, acc, { cp, ldc, rows, cols, mode, bias, tmp, zero }, mr);
+}
+
+/** acc = a·b + acc (fused where relaxed SIMD allows it). */
+function madd(c: Code, acc: Local, a: Local, b: Local, relaxed: boolean): void {
+  if (relaxed) {
+    c.localGet(a).localGet(b).localGet(acc).f32x4RelaxedMadd().localSet(acc);
+  } else {
+    c.localGet(acc).localGet(a).localGet(b).f32x4Mul().f32x4Add().localSet(acc);
+  }
+}
+
+interface StoreLocals {
+  cp: Local;
+  ldc: Local;
+  rows: Local;
+  cols: Local;
+  mode: Local;
+  bias: Local;
+  tmp: Local;
+  zero: Local;
+}
+
+function ifMode(c: Code, mode: Local, bit: number, body: () => void): void {
+  c.localGet(mode).i32Const(bit).i32And().if();
+  body();
+  c.end();
+}
+
+/** Bias, then either a vector store of the full tile or a spill to `tmp` and a scalar edge store. */
+function emitEpilogue(c: Code, acc: Local[][], s: StoreLocals, mr: number): void {
+  const mapAll = (f: (a: Local, v: number, r: number) => void) =>
+    acc.forEach((row, r) => row.forEach((a, v) => f(a, v, r)));
+  const vecOp = (a: Local, load: () => void, op: 'add' | 'max') => {
+    c.localGet(a);
+    load();
+    if (op === 'add') c.f32x4Add();
+    else c.f32x4Max();
+    c.localSet(a);
+  };
+  ifMode(c, s.mode, ADD_BIAS, () =>
+    mapAll((a, v) => vecOp(a, () => c.localGet(s.bias).v128Load(16 * v), 'add')),
+  );
+  c.localGet(s.rows).i32Const(mr).i32Eq().localGet(s.cols).i32Const(NR).i32Eq().i32And();
+  c.if();
+  const rowAddr = (r: number) => {
+    c.localGet(s.cp).localGet(s.ldc).i32Const(r).i32Mul().i32Add();
+  };
+  ifMode(c, s.mode, ADD_C, () =>
+    mapAll((a, v, r) => vecOp(a, () => (rowAddr(r), c.v128Load(16 * v)), 'add')),
+  );
+  ifMode(c, s.mode, RELU, () => mapAll((a) => vecOp(a, () => c.localGet(s.zero), 'max')));
+  mapAll((a, v, r) => {
+    rowAddr(r);
+    c.localGet(a).v128Store(16 * v);
+  });
+  c.else();
+  mapAll((a, v, r) =>
+    c
+      .localGet(s.tmp)
+      .localGet(a)
+      .v128Store((r * NR + 4 * v) * 4),
+  );
+  emitEdgeStore(c, s);
+  c.end();
+}
+
+/** Scalar store of the valid rows × cols of the spilled tile, with the accumulate and ReLU modes. */
+function emitEdgeStore(c: Code, s: StoreLocals): void {
+  const [i, j, src, dst, x] = [
+    c.local('i32'),
+    c.local('i32'),
+    c.local('i32'),
+    c.local('i32'),
+    c.local('f32'),
+  ];
+  forRange(
+    c,
+    i,
+    (c) => c.i32Const(0),
+    (c) => c.localGet(s.rows),
+    1,
+    () => {
+      forRange(
+        c,
+        j,
+        (c) => c.i32Const(0),
+        (c) => c.localGet(s.cols),
+        1,
+        () => {
+          c.localGet(s.tmp)
+            .localGet(i)
+            .i32Const(NR)
+            .i32Mul()
+            .localGet(j)
+            .i32Add()
+            .i32Const(2)
+            .i32Shl()
+            .i32Add();
+          c.localSet(src);
+          c.localGet(s.cp)
+            .localGet(i)
+            .localGet(s.ldc)
+            .i32Mul()
+            .i32Add()
+            .localGet(j)
+            .i32Const(2)
+            .i32Shl()
+            .i32Add();
+          c.localSet(dst);
+          c.localGet(src).f32Load().localSet(x);
+          ifMode(c, s.mode, ADD_C, () => c.localGet(x).localGet(dst).f32Load().f32Add().localSet(x));
+          ifMode(c, s.mode, RELU, () => c.localGet(x).f32Const(0).f32Max().localSet(x));
+          c.localGet(dst).localGet(x).f32Store();
+        },
+      );
+    },
+  );
+}
+
+/** The block loops: K blocks of KC, row blocks of MC, then 8-column panels × MR-row panels. */
+function emitDriver(c: Code, mr: number, fn: { packA: number; packB: number; tile: number }): void {
+  const [m, n, k, a, ars, acs, b, brs, bcs, cc, ldc, flags, bias, scratch] = Array.from(
+    { length: 14 },
+    (_, i) => c.param(i),
+  );
+  const L = () => c.local('i32');
+  const [pc, kc, ic, mc, jr, ir, cols, rows, mode, packA, tmp, left] = Array.from({ length: 12 }, L);
+  const [kcMax, mcMax, mrMax, nrMax] = Array.from({ length: 4 }, L);
+  const MC = mcFor(mr);
+  // Scratch: packed B (KC × n rounded up to NR), packed A (MC × KC), the edge tile.
+  c.localGet(scratch)
+    .i32Const(KC * 4)
+    .localGet(n)
+    .i32Const(NR - 1)
+    .i32Add()
+    .i32Const(-NR)
+    .i32And()
+    .i32Mul();
+  c.i32Add().localSet(packA);
+  c.localGet(packA)
+    .i32Const(MC * KC * 4)
+    .i32Add()
+    .localSet(tmp);
+  c.i32Const(KC).localSet(kcMax);
+  c.i32Const(MC).localSet(mcMax);
+  c.i32Const(mr).localSet(mrMax);
+  c.i32Const(NR).localSet(nrMax);
+  forRange(
+    c,
+    pc,
+    (c) => c.i32Const(0),
+    (c) => c.localGet(k),
+    KC,
+    () => {
+      c.localGet(k).localGet(pc).i32Sub().localSet(left);
+      minI32(c, kc, kcMax, left);
+      // Mode: old C is added unless this is the first block of an overwrite; bias on the first
+      // block; ReLU only once the last block is in.
+      c.localGet(pc).i32Eqz().if();
+      c.localGet(flags)
+        .i32Const(GEMM_ACCUMULATE)
+        .i32And()
+        .localGet(bias)
+        .i32Const(0)
+        .i32Ne()
+        .i32Const(ADD_BIAS)
+        .i32Mul();
+      c.i32Add().localSet(mode);
+      c.else().i32Const(ADD_C).localSet(mode).end();
+      c.localGet(pc).localGet(kc).i32Add().localGet(k).i32GeS().if();
+      c.localGet(mode).localGet(flags).i32Const(GEMM_RELU).i32And().i32Add().localSet(mode).end();
+      c.localGet(b)
+        .localGet(pc)
+        .localGet(brs)
+        .i32Mul()
+        .i32Add()
+        .localGet(brs)
+        .localGet(bcs)
+        .localGet(kc)
+        .localGet(n);
+      c.localGet(scratch).call(fn.packB);
+      forRange(
+        c,
+        ic,
+        (c) => c.i32Const(0),
+        (c) => c.localGet(m),
+        MC,
+        () => {
+          c.localGet(m).localGet(ic).i32Sub().localSet(left);
+          minI32(c, mc, mcMax, left);
+          c.localGet(a)
+            .localGet(ic)
+            .localGet(ars)
+            .i32Mul()
+            .i32Add()
+            .localGet(pc)
+            .localGet(acs)
+            .i32Mul()
+            .i32Add();
+          c.localGet(ars).localGet(acs).localGet(mc).localGet(kc).localGet(packA).call(fn.packA);
+          forRange(
+            c,
+            jr,
+            (c) => c.i32Const(0),
+            (c) => c.localGet(n),
+            NR,
+            () => {
+              c.localGet(n).localGet(jr).i32Sub().localSet(left);
+              minI32(c, cols, nrMax, left);
+              forRange(
+                c,
+                ir,
+                (c) => c.i32Const(0),
+                (c) => c.localGet(mc),
+                mr,
+                () => {
+                  c.localGet(mc).localGet(ir).i32Sub().localSet(left);
+                  minI32(c, rows, mrMax, left);
+                  c.localGet(packA).localGet(ir).localGet(kc).i32Mul().i32Const(2).i32Shl().i32Add();
+                  c.localGet(scratch).localGet(jr).localGet(kc).i32Mul().i32Const(2).i32Shl().i32Add();
+                  c.localGet(kc);
+                  c.localGet(cc).localGet(ic).localGet(ir).i32Add().localGet(ldc).i32Mul().i32Add();
+                  c.localGet(jr).i32Const(2).i32Shl().i32Add();
+                  c.localGet(ldc).localGet(rows).localGet(cols).localGet(mode);
+                  c.localGet(bias).localGet(jr).i32Const(2).i32Shl().i32Add().localGet(tmp).call(fn.tile);
+                },
+              );
+            },
+          );
+        },
+      );
+    },
+  );
+}
+
+/** A module exporting `gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, flags, bias, scratch)`. */
+export function buildGemmModule(options: GemmKernelOptions): Uint8Array {
+  const { mr, relaxed } = options;
+  const m = new ModuleBuilder().setMemory(options.memory);
+  const i6 = Array<'i32'>(6).fill('i32');
+  const packB = m.addFunction('packB', i6, [], emitPackB, false);
+  const packA = m.addFunction('packA', i6, [], (c) => emitPackA(c, mr), false);
+  const tile = m.addFunction(
+    'tile',
+    Array<'i32'>(10).fill('i32'),
+    [],
+    (c) => emitTile(c, mr, relaxed),
+    false,
+  );
+  m.addFunction('gemm', Array<'i32'>(14).fill('i32'), [], (c) => emitDriver(c, mr, { packA, packB, tile }));
+  return m.encode();
+}

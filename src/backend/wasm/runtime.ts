@@ -1,0 +1,164 @@
+/**
+ * Runs the generated float32 GEMM: one compiled module, one linear memory (shared when threads
+ * exist), inputs copied in with TypedArray.set (a memcpy), the result copied out.
+ *
+ * Memory layout of a call: [scratch of each part][A][B][C][bias]. The memory grows to what the
+ * largest call needed and never beyond MAX_BYTES (WebAssembly memory cannot shrink, so this cap is
+ * what a huge product can leave pinned); a product that would need more runs on the JS kernel.
+ */
+
+import { type WasmMemory, wasmApi } from './api.js';
+import { wasmFeatures } from './features.js';
+import { buildGemmModule, GEMM_ACCUMULATE, GEMM_RELU, gemmScratchBytes, NR } from './gemm.js';
+
+const PAGE = 65536;
+/** The most memory the kernels may hold: 64 MiB. */
+export const MAX_BYTES = 64 * 1024 * 1024;
+const MAX_PAGES = MAX_BYTES / PAGE;
+/** Register-tile rows: 4×8 measured faster than 6×8 under V8 (the 6-row tile spills registers). */
+export const MR = 4;
+
+export interface GemmCall {
+  a: Float32Array;
+  aOffset: number;
+  b: Float32Array;
+  bOffset: number;
+  c: Float32Array;
+  cOffset: number;
+  m: number;
+  n: number;
+  k: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  accumulate: boolean;
+  /** Added to every row of C (length n) before the ReLU. */
+  bias: Float32Array | null;
+  relu: boolean;
+}
+
+export type GemmFn = (...args: number[]) => void;
+
+/** One part of C for one thread: rows [i0, i1) × columns [j0, j1), and its scratch address. */
+export interface Part {
+  i0: number;
+  i1: number;
+  j0: number;
+  j1: number;
+  scratch: number;
+}
+
+export interface Layout {
+  a: number;
+  b: number;
+  c: number;
+  bias: number;
+  end: number;
+}
+
+export class WasmKernels {
+  readonly memory: WasmMemory;
+  readonly module: object;
+  private readonly gemmFn: GemmFn;
+  private view: Float32Array;
+
+  constructor(shared: boolean) {
+    const api = wasmApi;
+    if (api === undefined) throw new Error('WasmKernels: no WebAssembly here');
+    const relaxed = wasmFeatures().relaxedSimd;
+    const spec = { initial: 16, maximum: MAX_PAGES, shared };
+    this.module = new api.Module(buildGemmModule({ mr: MR, relaxed, memory: { ...spec, imported: true } }));
+    this.memory = new api.Memory(spec);
+    const instance = new api.Instance(this.module, { env: { memory: this.memory } });
+    this.gemmFn = instance.exports.gemm as GemmFn;
+    this.view = new Float32Array(this.memory.buffer);
+  }
+
+  /** Byte addresses of a call's operands after `partsBytes` of per-part scratch; null if over the cap. */
+  layout(call: GemmCall, partsBytes: number): Layout | null {
+    const { m, n, k } = call;
+    const a = align(partsBytes + 64);
+    const b = align(a + m * k * 4);
+    const c = align(b + k * n * 4);
+    const bias = align(c + m * n * 4);
+    const end = align(bias + (n + NR) * 4);
+    return end > MAX_BYTES ? null : { a, b, c, bias, end };
+  }
+
+  /** Grows the memory to hold `bytes` and returns a current view of it. */
+  ensure(bytes: number): Float32Array {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (this.view.buffer !== this.memory.buffer || this.view.length * 4 !== this.memory.buffer.byteLength) {
+      this.view = new Float32Array(this.memory.buffer);
+    }
+    return this.view;
+  }
+
+  /** Copies the operands in (C only when accumulating); returns the view. */
+  stage(call: GemmCall, at: Layout): Float32Array {
+    const { m, n, k } = call;
+    const v = this.ensure(at.end);
+    v.set(call.a.subarray(call.aOffset, call.aOffset + m * k), at.a / 4);
+    v.set(call.b.subarray(call.bOffset, call.bOffset + k * n), at.b / 4);
+    if (call.accumulate) v.set(call.c.subarray(call.cOffset, call.cOffset + m * n), at.c / 4);
+    if (call.bias !== null) v.set(call.bias.subarray(0, n), at.bias / 4);
+    return v;
+  }
+
+  /** The export's arguments for one part of the product. */
+  partArgs(call: GemmCall, at: Layout, p: Part): number[] {
+    const { m, n, k, transposeA: ta, transposeB: tb } = call;
+    const ars = (ta ? 1 : k) * 4;
+    const acs = (ta ? m : 1) * 4;
+    const brs = (tb ? 1 : n) * 4;
+    const bcs = (tb ? k : 1) * 4;
+    const flags = (call.accumulate ? GEMM_ACCUMULATE : 0) | (call.relu ? GEMM_RELU : 0);
+    const bias = call.bias === null ? 0 : at.bias + p.j0 * 4;
+    return [
+      p.i1 - p.i0,
+      p.j1 - p.j0,
+      k,
+      at.a + p.i0 * ars,
+      ars,
+      acs,
+      at.b + p.j0 * bcs,
+      brs,
+      bcs,
+      at.c + (p.i0 * n + p.j0) * 4,
+      n * 4,
+      flags,
+      bias,
+      p.scratch,
+    ];
+  }
+
+  run(args: number[]): void {
+    this.gemmFn(...args);
+  }
+
+  /** Copies C out of the memory. */
+  unstage(call: GemmCall, at: Layout): void {
+    const size = call.m * call.n;
+    call.c.set(this.view.subarray(at.c / 4, at.c / 4 + size), call.cOffset);
+  }
+}
+
+export function align(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
+}
+
+/** Scratch bytes of one part, rounded to a cache line. */
+export function partScratch(p: Part): number {
+  return align(gemmScratchBytes(MR, p.j1 - p.j0));
+}
+
+/** C (+)= op(A)·op(B) (+ bias, ReLU) on one thread; false when the product exceeds the memory cap. */
+export function gemmSingle(kernels: WasmKernels, call: GemmCall): boolean {
+  const part: Part = { i0: 0, i1: call.m, j0: 0, j1: call.n, scratch: 64 };
+  const at = kernels.layout(call, 64 + partScratch(part));
+  if (at === null) return false;
+  kernels.stage(call, at);
+  kernels.run(kernels.partArgs(call, at, part));
+  kernels.unstage(call, at);
+  return true;
+}

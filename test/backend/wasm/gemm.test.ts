@@ -1,0 +1,117 @@
+/**
+ * The generated SIMD GEMM against the test-side triple loop, on the odd sizes that exercise every
+ * edge of the tiling (1, 3, 17, 63, 65, 257), all transposes, overwrite and accumulate, with and
+ * without the fused bias and ReLU, and with operands at offsets inside larger arrays.
+ */
+import { describe, expect, it } from 'vitest';
+import { wasmFeatures } from '../../../src/backend/wasm/features.js';
+import { type GemmCall, gemmSingle, WasmKernels } from '../../../src/backend/wasm/runtime.js';
+import { matmulRef, randomValues, testRng } from '../../tensor/reference.js';
+
+const SIZES = [1, 3, 17, 63, 65, 257];
+
+function check(
+  m: number,
+  n: number,
+  k: number,
+  ta: boolean,
+  tb: boolean,
+  mode: { acc: boolean; bias: boolean; relu: boolean },
+) {
+  const rand = testRng(m * 7919 + n * 31 + k);
+  const pad = 5;
+  const a = Float32Array.from(randomValues(rand, m * k + pad));
+  const b = Float32Array.from(randomValues(rand, k * n + pad));
+  const c = Float32Array.from(randomValues(rand, m * n + 2 * pad));
+  const bias = mode.bias ? Float32Array.from(randomValues(rand, n)) : null;
+  const before = Float64Array.from(c);
+  const call: GemmCall = {
+    a,
+    aOffset: pad,
+    b,
+    bOffset: pad,
+    c,
+    cOffset: pad,
+    m,
+    n,
+    k,
+    transposeA: ta,
+    transposeB: tb,
+    accumulate: mode.acc,
+    bias,
+    relu: mode.relu,
+  };
+  expect(gemmSingle(kernels(), call)).toBe(true);
+  const ref = matmulRef(a.subarray(pad), ta ? [k, m] : [m, k], b.subarray(pad), tb ? [n, k] : [k, n], ta, tb);
+  for (let i = 0; i < pad; i++) expect(c[i]).toBe(before[i]);
+  for (let i = m * n + pad; i < c.length; i++) expect(c[i]).toBe(before[i]);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const q = i * n + j;
+      let exact = ref.data[q] + (mode.acc ? before[pad + q] : 0) + (bias ? bias[j] : 0);
+      let scale = ref.absSum[q] + (mode.acc ? Math.abs(before[pad + q]) : 0) + (bias ? Math.abs(bias[j]) : 0);
+      if (mode.relu && exact < 0) {
+        // Near zero the sign can flip within rounding; either side is then correct.
+        exact = Math.abs(exact) <= (k + 3) * 2 ** -24 * scale ? c[pad + q] : 0;
+        scale = 0;
+      }
+      const bound = (k + 3) * 2 ** -24 * scale + 2 ** -24 * Math.abs(exact);
+      const err = Math.abs(c[pad + q] - exact);
+      if (!(err <= bound)) throw new Error(`C[${i},${j}] = ${c[pad + q]}, expected ${exact} ± ${bound}`);
+    }
+  }
+}
+
+let shared: WasmKernels | null = null;
+function kernels(): WasmKernels {
+  shared ??= new WasmKernels(false);
+  return shared;
+}
+
+describe.runIf(wasmFeatures().simd)('wasm f32 GEMM vs the triple loop', () => {
+  const modes = [
+    { acc: false, bias: false, relu: false },
+    { acc: true, bias: false, relu: false },
+    { acc: false, bias: true, relu: false },
+    { acc: false, bias: true, relu: true },
+    { acc: true, bias: true, relu: true },
+  ];
+  for (const m of SIZES) {
+    it(`M=${m}: every N, K in {1,3,17,63,65,257}, transposes and modes rotating`, () => {
+      let v = m;
+      for (const n of SIZES) {
+        for (const k of SIZES) {
+          if (m * n * k > 257 * 257 * 65) continue;
+          v++;
+          check(m, n, k, v % 2 === 1, (v >> 1) % 2 === 1, modes[v % modes.length]);
+        }
+      }
+    });
+  }
+
+  it('K spanning several K blocks (K = 600) in every transpose and mode', () => {
+    for (const ta of [false, true])
+      for (const tb of [false, true]) for (const mode of modes) check(9, 21, 600, ta, tb, mode);
+  });
+
+  it('refuses (returns false) a product beyond the memory cap instead of growing without bound', () => {
+    const big = 3000;
+    const call: GemmCall = {
+      a: new Float32Array(big * big),
+      aOffset: 0,
+      b: new Float32Array(big * big),
+      bOffset: 0,
+      c: new Float32Array(big * big),
+      cOffset: 0,
+      m: big,
+      n: big,
+      k: big,
+      transposeA: false,
+      transposeB: false,
+      accumulate: false,
+      bias: null,
+      relu: false,
+    };
+    expect(gemmSingle(kernels(), call)).toBe(false);
+  });
+});
