@@ -238,7 +238,16 @@ function emitEpilogue(c: Code, acc: Local[][], s: StoreLocals, mr: number): void
     c.localGet(s.cp).localGet(s.ldc).i32Const(r).i32Mul().i32Add();
   };
   ifMode(c, s.mode, ADD_C, () =>
-    mapAll((a, v, r) => vecOp(a, () => (rowAddr(r), c.v128Load(16 * v)), 'add')),
+    mapAll((a, v, r) =>
+      vecOp(
+        a,
+        () => {
+          rowAddr(r);
+          c.v128Load(16 * v);
+        },
+        'add',
+      ),
+    ),
   );
   ifMode(c, s.mode, RELU, () => mapAll((a) => vecOp(a, () => c.localGet(s.zero), 'max')));
   mapAll((a, v, r) => {
