@@ -7,7 +7,8 @@ import { ValueError } from '../errors.js';
 import type { Storage } from '../tensor/dtype.js';
 import { type MatmulArgs, matmulKernel } from '../tensor/matmul.js';
 import { wasmFeatures } from './wasm/features.js';
-import { type GemmCall, gemmSingle, WasmKernels } from './wasm/runtime.js';
+import { type GemmCall, runGemm, WasmKernels } from './wasm/runtime.js';
+import { defaultThreadCount, ThreadPool } from './wasm/threads.js';
 
 export type BackendName = 'js' | 'wasm';
 
@@ -34,6 +35,9 @@ const WASM_MIN_WORK = 16 * 16 * 16;
 
 let current: BackendName = wasmFeatures().simd ? 'wasm' : 'js';
 let kernels: WasmKernels | null = null;
+/** Threads asked for (setNumThreads), and the pool of threads − 1 workers once started. */
+let threadsWanted = wasmFeatures().threads ? defaultThreadCount() : 1;
+let pool: ThreadPool | null = null;
 
 /** Chooses the kernels: 'wasm' (the default where WebAssembly SIMD exists) or 'js'. */
 export function setBackend(name: BackendName): void {
@@ -52,14 +56,32 @@ export function getBackend(): BackendName {
 
 export function backendInfo(): BackendInfo {
   const f = wasmFeatures();
-  return { backend: current, simd: f.simd, relaxedSimd: f.relaxedSimd, threads: 1 };
+  const threads = current === 'wasm' ? threadsWanted : 1;
+  return { backend: current, simd: f.simd, relaxedSimd: f.relaxedSimd, threads };
 }
 
-/** Sets how many threads the wasm matmul may use (1 to 64). */
+/**
+ * Sets how many threads the wasm matmul may use, this one included (1 to 32). The default is the
+ * machine's cores, at most 4; without SharedArrayBuffer (a page that is not cross-origin isolated)
+ * only 1 is possible and larger values are ignored.
+ */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new ValueError(`setNumThreads: expected an integer from 1 to 64, got ${String(n)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 32) {
+    throw new ValueError(`setNumThreads: expected an integer from 1 to 32, got ${String(n)}`);
   }
+  const wanted = wasmFeatures().threads ? n : 1;
+  if (wanted === threadsWanted) return;
+  threadsWanted = wanted;
+  pool?.close();
+  pool = null;
+}
+
+/** The wasm kernels and, when more than one thread is wanted, the worker pool (started lazily). */
+function wasmRuntime(): { kernels: WasmKernels; pool: ThreadPool | null } {
+  kernels ??= new WasmKernels(wasmFeatures().threads);
+  if (pool === null && threadsWanted > 1)
+    pool = new ThreadPool(kernels.module, kernels.memory, (a) => kernels?.run(a), threadsWanted - 1);
+  return { kernels, pool };
 }
 
 /** C (+)= op(A)·op(B) (+ bias, ReLU) on the current backend. */
@@ -74,7 +96,7 @@ function wasmGemm(args: GemmArgs): boolean {
   if (m * n * k < WASM_MIN_WORK) return false;
   const bias = args.bias ?? null;
   if (bias !== null && !(bias instanceof Float32Array)) return false;
-  kernels ??= new WasmKernels(false);
+  const rt = wasmRuntime();
   const call: GemmCall = {
     a,
     aOffset: args.aOffset,
@@ -91,7 +113,7 @@ function wasmGemm(args: GemmArgs): boolean {
     bias,
     relu: args.relu === true,
   };
-  return gemmSingle(kernels, call);
+  return runGemm(rt.kernels, call, rt.pool);
 }
 
 /** The reference path: the bias is written first and accumulated onto, ReLU is a pass after. */

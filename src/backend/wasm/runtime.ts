@@ -10,6 +10,7 @@
 import { type WasmMemory, wasmApi } from './api.js';
 import { wasmFeatures } from './features.js';
 import { buildGemmModule, GEMM_ACCUMULATE, GEMM_RELU, gemmScratchBytes, NR } from './gemm.js';
+import { CONTROL_BYTES, type ThreadPool } from './threads.js';
 
 const PAGE = 65536;
 /** The most memory the kernels may hold: 64 MiB. */
@@ -152,13 +153,44 @@ export function partScratch(p: Part): number {
   return align(gemmScratchBytes(MR, p.j1 - p.j0));
 }
 
-/** C (+)= op(A)·op(B) (+ bias, ReLU) on one thread; false when the product exceeds the memory cap. */
-export function gemmSingle(kernels: WasmKernels, call: GemmCall): boolean {
-  const part: Part = { i0: 0, i1: call.m, j0: 0, j1: call.n, scratch: 64 };
-  const at = kernels.layout(call, 64 + partScratch(part));
+/** Below this many multiply-adds a product stays on one thread (waking workers costs ~10 µs). */
+const THREAD_MIN_WORK = 64 * 64 * 64;
+
+/**
+ * Splits C among `threads`: by 8-column panels when C is wide (each part packs only its columns of
+ * B), else by rows (the narrow heads of a multi-task model), else not at all.
+ */
+export function splitC(m: number, n: number, k: number, threads: number): Part[] {
+  const whole = [{ i0: 0, i1: m, j0: 0, j1: n, scratch: 0 }];
+  if (threads <= 1 || m * n * k < THREAD_MIN_WORK) return whole;
+  const cut = (len: number, unit: number) => {
+    const step = Math.ceil(len / threads / unit) * unit;
+    const out: [number, number][] = [];
+    for (let s = 0; s < len; s += step) out.push([s, Math.min(len, s + step)]);
+    return out;
+  };
+  if (n >= 32 * threads) return cut(n, NR).map(([j0, j1]) => ({ i0: 0, i1: m, j0, j1, scratch: 0 }));
+  if (m >= 8 * threads) return cut(m, MR).map(([i0, i1]) => ({ i0, i1, j0: 0, j1: n, scratch: 0 }));
+  return whole;
+}
+
+/**
+ * C (+)= op(A)·op(B) (+ bias, ReLU), split across `pool` when given; false (and C untouched) when
+ * the product exceeds the memory cap, so the caller runs the JS kernel instead.
+ */
+export function runGemm(kernels: WasmKernels, call: GemmCall, pool: ThreadPool | null): boolean {
+  const parts = splitC(call.m, call.n, call.k, pool === null ? 1 : pool.size + 1);
+  let offset = align(CONTROL_BYTES);
+  for (const p of parts) {
+    p.scratch = offset;
+    offset += partScratch(p);
+  }
+  const at = kernels.layout(call, offset);
   if (at === null) return false;
   kernels.stage(call, at);
-  kernels.run(kernels.partArgs(call, at, part));
+  const args = parts.map((p) => kernels.partArgs(call, at, p));
+  if (pool === null || args.length === 1) for (const a of args) kernels.run(a);
+  else pool.runParts(args);
   kernels.unstage(call, at);
   return true;
 }

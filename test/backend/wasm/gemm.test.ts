@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { wasmFeatures } from '../../../src/backend/wasm/features.js';
-import { type GemmCall, gemmSingle, WasmKernels } from '../../../src/backend/wasm/runtime.js';
+import { type GemmCall, runGemm, WasmKernels } from '../../../src/backend/wasm/runtime.js';
 import { matmulRef, randomValues, testRng } from '../../tensor/reference.js';
 
 const SIZES = [1, 3, 17, 63, 65, 257];
@@ -41,7 +41,7 @@ function check(
     bias,
     relu: mode.relu,
   };
-  expect(gemmSingle(kernels(), call)).toBe(true);
+  expect(runGemm(kernels(), call, null)).toBe(true);
   const ref = matmulRef(a.subarray(pad), ta ? [k, m] : [m, k], b.subarray(pad), tb ? [n, k] : [k, n], ta, tb);
   for (let i = 0; i < pad; i++) expect(c[i]).toBe(before[i]);
   for (let i = m * n + pad; i < c.length; i++) expect(c[i]).toBe(before[i]);
@@ -112,6 +112,6 @@ describe.runIf(wasmFeatures().simd)('wasm f32 GEMM vs the triple loop', () => {
       bias: null,
       relu: false,
     };
-    expect(gemmSingle(kernels(), call)).toBe(false);
+    expect(runGemm(kernels(), call, null)).toBe(false);
   });
 });
