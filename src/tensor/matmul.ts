@@ -33,6 +33,13 @@ let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * NC);
 /** float64 accumulator for float32 products with K > KC (rounded once into C at the end). */
 let wideC = new Float64Array(0);
+/** The largest accumulator kept between calls (4 MiB): a bigger one is dropped after its product. */
+const KEEP_WIDE = 512 * 1024;
+
+/** Bytes the kernel keeps in module-level scratch between calls (bounded: about 5 MiB at most). */
+export function retainedScratchBytes(): number {
+  return packA.byteLength + packB.byteLength + wideC.byteLength;
+}
 
 /** Below this many multiply-adds the packing costs more than it saves. */
 const SMALL = 8 * 8 * 8;
@@ -76,8 +83,8 @@ export function matmulKernel(args: MatmulArgs): void {
     // Several K blocks add into C: keep the partial sums in float64 so a float32 C is rounded once.
     // The scratch is reused across calls (grown when needed): no allocation per product.
     const size = m * n;
-    if (wideC.length < size) wideC = new Float64Array(size);
-    const wide = wideC;
+    if (wideC.length < size && size <= KEEP_WIDE) wideC = new Float64Array(size);
+    const wide = size <= KEEP_WIDE ? wideC : new Float64Array(size);
     if (accumulate) for (let i = 0; i < size; i++) wide[i] = c[cOffset + i];
     matmulKernel({ ...args, c: wide, cOffset: 0 });
     for (let i = 0; i < size; i++) c[cOffset + i] = wide[i];

@@ -11,7 +11,7 @@ import {
   type Tensor,
   tensor,
 } from '../../src/index.js';
-import { matmulKernel } from '../../src/tensor/matmul.js';
+import { matmulKernel, retainedScratchBytes } from '../../src/tensor/matmul.js';
 import { matmulRef, randomValues, sizeOfRef, testRng } from './reference.js';
 
 const SIZES = [1, 3, 17, 63, 65, 257];
@@ -291,5 +291,29 @@ describe('float32 vs float64 agreement', () => {
         expect(Math.sqrt(num / den)).toBeLessThan(1e-6);
       }
     }
+  });
+});
+
+describe('scratch memory after a big product', () => {
+  it('the JS kernel keeps at most a few MiB between calls (a 1500×300×1500 float32 product)', () => {
+    const [m, k, n] = [1500, 300, 1500];
+    const c = new Float32Array(m * n);
+    matmulKernel({
+      a: new Float32Array(m * k).fill(1),
+      aOffset: 0,
+      b: new Float32Array(k * n).fill(2),
+      bOffset: 0,
+      c,
+      cOffset: 0,
+      m,
+      n,
+      k,
+      transA: false,
+      transB: false,
+      accumulate: false,
+    });
+    expect(c[0]).toBe(600);
+    expect(c[m * n - 1]).toBe(600);
+    expect(retainedScratchBytes()).toBeLessThanOrEqual(6 * 1024 * 1024);
   });
 });

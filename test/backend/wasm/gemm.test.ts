@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { wasmFeatures } from '../../../src/backend/wasm/features.js';
-import { type GemmCall, runGemm, WasmKernels } from '../../../src/backend/wasm/runtime.js';
+import { type GemmCall, MAX_BYTES, runGemm, WasmKernels } from '../../../src/backend/wasm/runtime.js';
 import { matmulRef, randomValues, testRng } from '../../tensor/reference.js';
 
 const SIZES = [1, 3, 17, 63, 65, 257];
@@ -113,5 +113,6 @@ describe.runIf(wasmFeatures().simd)('wasm f32 GEMM vs the triple loop', () => {
       relu: false,
     };
     expect(runGemm(kernels(), call, null)).toBe(false);
+    expect(kernels().memory.buffer.byteLength).toBeLessThanOrEqual(MAX_BYTES);
   });
 });
