@@ -8,18 +8,24 @@
 import { record } from '../autograd/engine.js';
 import { expectTensor } from '../autograd/ops/util.js';
 import { Tensor } from '../autograd/tensor.js';
-import { gemm as matmulKernel } from '../backend/index.js';
+import { gemm } from '../backend/index.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
-import { allocate, type DType, isDType } from '../tensor/dtype.js';
+import { allocate, type DType, isDType, type Storage } from '../tensor/dtype.js';
 import { defaultRng, type Rng } from '../tensor/rng.js';
 import { type InitFn, type InitName, initLinear } from './init.js';
 import { Module } from './module.js';
 
+export interface LinearOpOptions {
+  /** Fuse a ReLU into the op: relu(x·Wᵀ + b) in one pass, its mask applied to dY in backward. */
+  activation?: 'relu' | null;
+}
+
 /**
  * x·Wᵀ + b for x of shape [..., in] (leading dimensions are flattened into rows), W [out, in], b [out]
- * (or null/undefined for no bias). Returns [..., out]; a 1-D x [in] gives [out].
+ * (or null/undefined for no bias), optionally followed by a fused ReLU. Returns [..., out]; a 1-D x
+ * [in] gives [out].
  */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options: LinearOpOptions = {}): Tensor {
   expectTensor('linear', x, 'input');
   expectTensor('linear', weight, 'weight');
   const b = bias ?? null;
@@ -42,16 +48,17 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       `linear: input is ${dtype} but the weight is ${weight.dtype}${b !== null ? ` and the bias ${b.dtype}` : ''}; cast with .to()`,
     );
   }
+  const act = options.activation ?? null;
+  if (act !== null && act !== 'relu') {
+    throw new ValueError(`linear: activation must be 'relu' or null, got ${JSON.stringify(act)}`);
+  }
+  const relu = act === 'relu';
   const rows = sizeOfLeading(x.shape);
   const xd = x.data;
   const wd = weight.data;
   const out = allocate(dtype, rows * outF);
-  if (b !== null) {
-    const bd = b.data;
-    for (let r = 0, o = 0; r < rows; r++, o += outF) out.set(bd, o);
-  }
-  // out[rows, outF] (+)= x[rows, inF] · W[outF, inF]ᵀ
-  matmulKernel({
+  // out[rows, outF] = x[rows, inF] · W[outF, inF]ᵀ + b, then ReLU: one kernel call, epilogue fused.
+  gemm({
     a: xd,
     aOffset: 0,
     b: wd,
@@ -63,20 +70,23 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     k: inF,
     transA: false,
     transB: true,
-    accumulate: b !== null,
+    accumulate: false,
+    bias: b === null ? null : b.data,
+    relu,
   });
   const shape = x.shape.slice(0, -1);
   shape.push(outF);
   const parents = b !== null ? [x, weight, b] : [x, weight];
-  return record('linear', out, shape, parents, (g) => {
-    const gd = g.data;
+  return record(relu ? 'linear+relu' : 'linear', out, shape, parents, (g) => {
+    // Through the ReLU: dZ = dY where the output is positive, 0 elsewhere (PyTorch's subgradient at 0).
+    const gd = relu ? reluMask(g.data, out) : g.data;
     let dx: Tensor | null = null;
     let dw: Tensor | null = null;
     let db: Tensor | null = null;
     if (x.requiresGrad) {
       // dX[rows, inF] = dY[rows, outF] · W[outF, inF]
       const d = allocate(dtype, x.size);
-      matmulKernel({
+      gemm({
         a: gd,
         aOffset: 0,
         b: wd,
@@ -95,7 +105,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     if (weight.requiresGrad) {
       // dW[outF, inF] = dY[rows, outF]ᵀ · X[rows, inF]
       const d = allocate(dtype, weight.size);
-      matmulKernel({
+      gemm({
         a: gd,
         aOffset: 0,
         b: xd,
@@ -123,6 +133,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     }
     return b !== null ? [dx, dw, db] : [dx, dw];
   });
+}
+
+function reluMask(g: Storage, y: Storage): Storage {
+  const d = g.slice();
+  for (let i = 0; i < d.length; i++) if (!(y[i] > 0)) d[i] = 0;
+  return d;
 }
 
 function sizeOfLeading(shape: readonly number[]): number {

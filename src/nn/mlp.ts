@@ -16,12 +16,12 @@ import type { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
 import type { DType } from '../tensor/dtype.js';
 import { defaultRng, type Rng } from '../tensor/rng.js';
-import { type ActivationFn, type ActivationName, resolveActivation } from './activations.js';
+import { type ActivationFn, type ActivationName, relu, resolveActivation } from './activations.js';
 import { ModuleList } from './containers.js';
 import { Dropout } from './dropout.js';
 import type { InitFn, InitName } from './init.js';
 import { LayerNorm } from './layernorm.js';
-import { Linear } from './linear.js';
+import { Linear, linear } from './linear.js';
 import { Module } from './module.js';
 
 export interface MLPOptions {
@@ -57,6 +57,9 @@ export class MLP extends Module {
   readonly dropout: Dropout | null;
   private readonly act: ActivationFn;
   private readonly outAct: ActivationFn | null;
+  /** ReLU after a Linear (and no LayerNorm between) runs inside the Linear op: one pass, one node. */
+  private readonly fuseHidden: boolean;
+  private readonly fuseOutput: boolean;
 
   constructor(sizes: readonly number[], options: MLPOptions = {}) {
     super();
@@ -81,6 +84,8 @@ export class MLP extends Module {
     this.act = resolveActivation('MLP', act);
     const outAct = options.outputActivation ?? null;
     this.outAct = outAct === null ? null : resolveActivation('MLP', outAct);
+    this.fuseHidden = isRelu(act) && norm !== 'layernorm';
+    this.fuseOutput = outAct !== null && isRelu(outAct);
     const rng = options.rng ?? defaultRng();
     const L = sizes.length - 1;
     const linears: Linear[] = [];
@@ -112,8 +117,15 @@ export class MLP extends Module {
     const L = this.layers.length;
     let h = x;
     for (let i = 0; i < L; i++) {
-      h = this.layers.at(i).forward(h);
-      if (i < L - 1) {
+      const layer = this.layers.at(i);
+      const hidden = i < L - 1;
+      if (hidden ? this.fuseHidden : this.fuseOutput) {
+        h = linear(h, layer.weight, layer.bias, { activation: 'relu' });
+        if (hidden && this.dropout !== null) h = this.dropout.forward(h);
+        continue;
+      }
+      h = layer.forward(h);
+      if (hidden) {
         if (this.norms !== null) h = this.norms.at(i).forward(h);
         h = this.act(h);
         if (this.dropout !== null) h = this.dropout.forward(h);
@@ -123,4 +135,8 @@ export class MLP extends Module {
     }
     return h;
   }
+}
+
+function isRelu(a: ActivationName | ActivationFn | Module): boolean {
+  return a === 'relu' || a === relu;
 }

@@ -1,4 +1,5 @@
 /** Gradient checks (float64, central differences) of the layers and activations, as fast-check properties. */
+import fastCheck from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../../src/autograd/tensor.js';
 import {
@@ -20,6 +21,77 @@ import { assertGradcheck } from '../../src/testing/gradcheck.js';
 import { arb, fc, fixedR, moduleGradError, RUNS } from './helpers.js';
 
 const dim = (max = 4) => fc.integer({ min: 1, max });
+
+describe('linear with a fused ReLU', () => {
+  it('gradcheck (float64) away from the kink', () => {
+    // Pre-activations are kept away from 0 so the finite differences do not straddle the kink.
+    fc.assert(
+      fc.property(
+        fc
+          .tuple(dim(5), dim(4), dim(4))
+          .chain(([n, i, o]) =>
+            fc.tuple(
+              arb.tensor({ shape: [n, i] }),
+              arb.tensor({ shape: [o, i] }),
+              arb.tensor({ shape: [o] }),
+            ),
+          ),
+        ([x, w, b]) => {
+          const z = linear(x, w, b).data;
+          fastCheck.pre(z.every((v) => Math.abs(v) > 1e-3));
+          assertGradcheck((x, w, b) => linear(x, w, b, { activation: 'relu' }), [x, w, b]);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('float32: values and gradients equal relu(linear(...)) bit for bit', () => {
+    const rng = new Rng(3);
+    const make = (shape: number[]) => {
+      const t = new Tensor(
+        Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+        shape,
+      );
+      t.requiresGrad = true;
+      return t;
+    };
+    for (const [n, i, o] of [
+      [3, 5, 7],
+      [64, 96, 80],
+      [33, 17, 130],
+    ]) {
+      const [x, w, b] = [make([n, i]), make([o, i]), make([o])];
+      const fused = linear(x, w, b, { activation: 'relu' });
+      fused.sum().backward();
+      const g1 = [x, w, b].map((t) => Array.from(t.grad?.data ?? []));
+      for (const t of [x, w, b]) t.grad = null;
+      const plain = linear(x, w, b).relu();
+      plain.sum().backward();
+      expect(Array.from(fused.data)).toEqual(Array.from(plain.data));
+      expect(g1).toEqual([x, w, b].map((t) => Array.from(t.grad?.data ?? [])));
+    }
+  });
+
+  it('MLP with ReLU fuses it and computes the same as the unfused layers', () => {
+    const mlp = new MLP([6, 9, 4], { activation: 'relu', outputActivation: 'relu', rng: new Rng(1) });
+    const x = new Tensor(
+      Float32Array.from({ length: 30 }, (_, k) => Math.sin(k)),
+      [5, 6],
+    );
+    const [l0, l1] = [mlp.layers.at(0), mlp.layers.at(1)];
+    const expected = l1.forward(l0.forward(x).relu()).relu();
+    expect(Array.from(mlp.forward(x).data)).toEqual(Array.from(expected.data));
+  });
+
+  it('rejects an unknown activation', () => {
+    const x = new Tensor(new Float32Array(2), [1, 2]);
+    const w = new Tensor(new Float32Array(2), [1, 2]);
+    expect(() => linear(x, w, null, { activation: 'tanh' as never })).toThrow(
+      /activation must be 'relu' or null/,
+    );
+  });
+});
 
 describe('linear (fused op)', () => {
   it('gradcheck: x [N, in], weight, bias', () => {
