@@ -136,8 +136,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
 }
 
 function reluMask(g: Storage, y: Storage): Storage {
-  const d = g.slice();
-  for (let i = 0; i < d.length; i++) if (!(y[i] > 0)) d[i] = 0;
+  const d = allocate(g instanceof Float64Array ? 'float64' : 'float32', g.length);
+  for (let i = 0; i < d.length; i++) d[i] = y[i] > 0 ? g[i] : 0;
   return d;
 }
 
