@@ -175,10 +175,55 @@ export function splitC(m: number, n: number, k: number, threads: number): Part[]
 }
 
 /**
- * C (+)= op(A)·op(B) (+ bias, ReLU), split across `pool` when given; false (and C untouched) when
- * the product exceeds the memory cap, so the caller runs the JS kernel instead.
+ * C (+)= op(A)·op(B) (+ bias, ReLU), split across `pool` when given. A product too big for the
+ * memory cap runs in bands of C's rows (each band stages its rows of A, all of B and its rows of
+ * C); false (and C untouched) only when not even a band of MR rows fits, so the caller runs
+ * the JS kernel instead.
  */
 export function runGemm(kernels: WasmKernels, call: GemmCall, pool: ThreadPool | null): boolean {
+  const whole = plan(kernels, call, pool);
+  if (whole !== null) {
+    execute(kernels, call, pool, whole);
+    return true;
+  }
+  // Bands: the largest multiple of MR rows whose staging fits, decided before any work is done
+  // (a band that failed halfway would leave C half written).
+  const { m, n, k } = call;
+  let band = Math.floor(MAX_BYTES / 2 / (4 * (k + n)) / MR) * MR;
+  while (band >= MR && plan(kernels, { ...call, m: band }, pool) === null)
+    band = Math.floor(band / 2 / MR) * MR;
+  if (band < MR) return false;
+  for (let i0 = 0; i0 < m; i0 += band) {
+    const sub = bandOf(call, i0, Math.min(band, m - i0));
+    execute(kernels, sub, pool, plan(kernels, sub, pool) as Plan);
+  }
+  return true;
+}
+
+/** Rows [i0, i0 + rows) of the product as a call of its own (op(A)'s rows gathered when A is transposed). */
+function bandOf(call: GemmCall, i0: number, rows: number): GemmCall {
+  const { m, k } = call;
+  let a = call.a;
+  let aOffset = call.aOffset + i0 * k;
+  if (call.transposeA) {
+    // Stored [K, M]: row i of op(A) is column i of the storage.
+    a = new Float32Array(rows * k);
+    aOffset = 0;
+    for (let p = 0; p < k; p++) {
+      const src = call.aOffset + p * m + i0;
+      for (let i = 0; i < rows; i++) a[i * k + p] = call.a[src + i];
+    }
+  }
+  return { ...call, a, aOffset, transposeA: false, m: rows, cOffset: call.cOffset + i0 * call.n };
+}
+
+interface Plan {
+  parts: Part[];
+  at: Layout;
+}
+
+/** Where each thread's scratch and the operands go; null when that does not fit under the cap. */
+function plan(kernels: WasmKernels, call: GemmCall, pool: ThreadPool | null): Plan | null {
   const parts = splitC(call.m, call.n, call.k, pool === null ? 1 : pool.size + 1);
   let offset = align(CONTROL_BYTES);
   for (const p of parts) {
@@ -186,11 +231,13 @@ export function runGemm(kernels: WasmKernels, call: GemmCall, pool: ThreadPool |
     offset += partScratch(p);
   }
   const at = kernels.layout(call, offset);
-  if (at === null) return false;
+  return at === null ? null : { parts, at };
+}
+
+function execute(kernels: WasmKernels, call: GemmCall, pool: ThreadPool | null, { parts, at }: Plan): void {
   kernels.stage(call, at);
   const args = parts.map((p) => kernels.partArgs(call, at, p));
   if (pool === null || args.length === 1) for (const a of args) kernels.run(a);
   else pool.runParts(args);
   kernels.unstage(call, at);
-  return true;
 }

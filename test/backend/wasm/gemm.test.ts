@@ -94,23 +94,45 @@ describe.runIf(wasmFeatures().simd)('wasm f32 GEMM vs the triple loop', () => {
       for (const tb of [false, true]) for (const mode of modes) check(9, 21, 600, ta, tb, mode);
   });
 
-  it('refuses (returns false) a product beyond the memory cap instead of growing without bound', () => {
-    const big = 3000;
+  it('a product beyond the memory cap runs in bands of rows, within the cap, in every transpose', () => {
+    // C alone is 3000 × 3000 floats (36 MB): with A and B the product does not fit in one staging.
+    const [m, n, k] = [3000, 3000, 40];
+    for (const [ta, tb] of [
+      [false, false],
+      [true, true],
+    ]) {
+      const rand = testRng(m + Number(ta));
+      const a = Float32Array.from(randomValues(rand, m * k));
+      const b = Float32Array.from(randomValues(rand, k * n));
+      const c = new Float32Array(m * n);
+      const call: GemmCall = {
+        ...{ a, aOffset: 0, b, bOffset: 0, c, cOffset: 0, m, n, k },
+        ...{ transposeA: ta, transposeB: tb, accumulate: false, bias: null, relu: false },
+      };
+      expect(runGemm(kernels(), call, null)).toBe(true);
+      expect(kernels().memory.buffer.byteLength).toBeLessThanOrEqual(MAX_BYTES);
+      // Spot-check rows across every band against the triple loop.
+      for (const i of [0, 1, 1234, 2047, 2999]) {
+        for (const j of [0, 7, 2999]) {
+          let exact = 0;
+          let scale = 0;
+          for (let p = 0; p < k; p++) {
+            const x = (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+            exact += x;
+            scale += Math.abs(x);
+          }
+          expect(Math.abs(c[i * n + j] - exact)).toBeLessThanOrEqual((k + 2) * 2 ** -24 * scale);
+        }
+      }
+    }
+  });
+
+  it('refuses (returns false) a product where not even a band of rows fits (B alone over the cap)', () => {
+    const [m, n, k] = [8, 4100, 4100]; // B is 67 MB
     const call: GemmCall = {
-      a: new Float32Array(big * big),
-      aOffset: 0,
-      b: new Float32Array(big * big),
-      bOffset: 0,
-      c: new Float32Array(big * big),
-      cOffset: 0,
-      m: big,
-      n: big,
-      k: big,
-      transposeA: false,
-      transposeB: false,
-      accumulate: false,
-      bias: null,
-      relu: false,
+      ...{ a: new Float32Array(m * k), aOffset: 0, b: new Float32Array(k * n), bOffset: 0 },
+      ...{ c: new Float32Array(m * n), cOffset: 0, m, n, k, transposeA: false, transposeB: false },
+      ...{ accumulate: false, bias: null, relu: false },
     };
     expect(runGemm(kernels(), call, null)).toBe(false);
     expect(kernels().memory.buffer.byteLength).toBeLessThanOrEqual(MAX_BYTES);
