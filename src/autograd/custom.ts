@@ -1,10 +1,11 @@
 /**
- * User-defined differentiable ops. The forward runs without recording a graph (its inner ops are
- * not differentiated); the given backward is the op's whole gradient rule.
+ * User-defined differentiable ops from a forward/backward pair: a layer over defineOp for forwards
+ * written with tensor ops. The forward runs without recording a graph (its inner ops are not
+ * differentiated); the given backward is the op's whole gradient rule.
  */
 import { AutogradError, fmtShape, ValueError } from '../errors.js';
-import { record } from './engine.js';
 import { noGrad } from './grad-mode.js';
+import { defineOp, expectTensor } from './graph.js';
 import { Tensor } from './tensor.js';
 
 export interface CustomOpContext<S> {
@@ -35,10 +36,7 @@ export function customOp<S = unknown>(spec: CustomOpSpec<S>): (...inputs: Tensor
     throw new ValueError(`${name}: customOp needs forward and backward functions`);
   }
   return (...inputs: Tensor[]) => {
-    inputs.forEach((t, i) => {
-      if (!(t instanceof Tensor))
-        throw new ValueError(`${name}: input ${i} must be a Tensor, got ${typeof t}`);
-    });
+    inputs.forEach((t, i) => expectTensor(name, t, `input ${i}`));
     let saved: S | undefined;
     const out = noGrad(() =>
       spec.forward(
@@ -50,7 +48,7 @@ export function customOp<S = unknown>(spec: CustomOpSpec<S>): (...inputs: Tensor
     );
     if (!(out instanceof Tensor))
       throw new AutogradError(`${name}: forward must return a Tensor, got ${typeof out}`);
-    return record(name, out.data, out.shape, inputs, (g) => {
+    return defineOp(name, out.data, out.shape, inputs, (g) => {
       const grads = spec.backward(g, { inputs, output: out, saved });
       if (!Array.isArray(grads) || grads.length !== inputs.length) {
         throw new AutogradError(

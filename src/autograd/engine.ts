@@ -16,11 +16,11 @@ import { Tensor } from './tensor.js';
  * Wraps the output of an op: when grad mode is on and some input requires grad, the result
  * records `backward` and its parents; otherwise it is a plain tensor and the closure is dropped.
  */
-export function record(
+export function recordOp(
   op: string,
   data: Storage,
   shape: readonly number[],
-  parents: Tensor[],
+  parents: readonly Tensor[],
   backward: BackwardFn,
 ): Tensor {
   const out = new Tensor(data, shape);
@@ -39,8 +39,12 @@ interface Accum {
   owned: boolean;
 }
 
-export interface EngineOptions {
+export interface BackwardOptions {
+  /** Keep the graph so that backward can run through it again (costs memory). */
   retainGraph?: boolean;
+}
+
+export interface EngineOptions extends BackwardOptions {
   /**
    * @internal When set, only these leaves receive .grad (as torch.autograd.grad): other leaves and
    * retainGrad tensors are left untouched. Used by grad/valueAndGrad.

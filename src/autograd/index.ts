@@ -16,5 +16,9 @@ export {
 export { type CustomOpContext, type CustomOpSpec, customOp } from './custom.js';
 export { type GradTree, grad, type TensorTree, valueAndGrad } from './functional.js';
 export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
+export { type BackwardFn, type BackwardOptions, defineOp, expectTensor } from './graph.js';
+
+import './methods.js';
+
 export * from './ops/index.js';
-export { type Axis, type BackwardOptions, type NestedArray, type Operand, Tensor } from './tensor.js';
+export { type Axis, type NestedArray, type Operand, type ReduceOptions, Tensor } from './tensor.js';

@@ -11,7 +11,7 @@ export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
 export interface GraphNode {
   /** The op's name, for error messages. */
   op: string;
-  parents: Tensor[];
+  parents: readonly Tensor[];
   backward: BackwardFn | null;
   /** Set once backward has consumed the node and released its inputs. */
   freed: boolean;

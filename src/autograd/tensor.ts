@@ -1,19 +1,16 @@
 import { DTypeError, fmtShape, ShapeError } from '../errors.js';
 import type { DType, Storage } from '../tensor/dtype.js';
-import { allocate, dtypeOf } from '../tensor/dtype.js';
+import { dtypeOf } from '../tensor/dtype.js';
 import { sizeOf } from '../tensor/shape.js';
-import { backward as runBackward } from './engine.js';
 import type { GraphNode } from './node.js';
-import * as ops from './ops/index.js';
 
+/** An op argument that may be a tensor or a plain number (which takes the tensor's dtype). */
 export type Operand = Tensor | number;
+/** One axis or several; negative values count from the end. */
 export type Axis = number | readonly number[];
 export interface ReduceOptions {
+  /** Keep reduced axes as size-1 dimensions (default false). */
   keepDims?: boolean;
-}
-export interface BackwardOptions {
-  /** Keep the graph so that backward can run through it again (costs memory). */
-  retainGraph?: boolean;
 }
 
 /** Nested arrays of numbers, as returned by toArray(). */
@@ -21,7 +18,9 @@ export type NestedArray = number | NestedArray[];
 
 /**
  * A dense, contiguous, row-major n-dimensional array of float32 (default) or float64,
- * with an optional link into the autograd graph.
+ * with an optional link into the autograd graph. The chained op methods (`x.add(y).sum()`) and
+ * `backward` are attached by methods.ts, so that this file imports no op and no op file imports
+ * back into a cycle.
  */
 export class Tensor {
   /** The elements, row-major. This is the typed array itself: writing to it changes the tensor. */
@@ -98,11 +97,6 @@ export class Tensor {
     return `Tensor(${fmtShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
 
-  /** Backpropagates from this tensor: a scalar, or any shape with an explicit seed gradient. */
-  backward(seed?: Tensor, options?: BackwardOptions): void {
-    runBackward(this, seed, options);
-  }
-
   /** Clears the accumulated gradient. */
   zeroGrad(): void {
     this.grad = null;
@@ -124,131 +118,10 @@ export class Tensor {
     return new Tensor(this.data.slice(), this.shape, false);
   }
 
-  /** This tensor in another dtype (differentiable; returns this when the dtype already matches). */
-  to(dtype: DType): Tensor {
-    return ops.cast(this, dtype);
-  }
-
   /** Sets requiresGrad and returns this, for chaining: `randn([3]).requireGrad()`. */
   requireGrad(flag = true): this {
     this.requiresGrad = flag;
     return this;
-  }
-
-  add(other: Operand): Tensor {
-    return ops.add(this, other);
-  }
-  sub(other: Operand): Tensor {
-    return ops.sub(this, other);
-  }
-  mul(other: Operand): Tensor {
-    return ops.mul(this, other);
-  }
-  div(other: Operand): Tensor {
-    return ops.div(this, other);
-  }
-  maximum(other: Operand): Tensor {
-    return ops.maximum(this, other);
-  }
-  minimum(other: Operand): Tensor {
-    return ops.minimum(this, other);
-  }
-  neg(): Tensor {
-    return ops.neg(this);
-  }
-  pow(exponent: number): Tensor {
-    return ops.pow(this, exponent);
-  }
-  exp(): Tensor {
-    return ops.exp(this);
-  }
-  log(): Tensor {
-    return ops.log(this);
-  }
-  sqrt(): Tensor {
-    return ops.sqrt(this);
-  }
-  abs(): Tensor {
-    return ops.abs(this);
-  }
-  sin(): Tensor {
-    return ops.sin(this);
-  }
-  cos(): Tensor {
-    return ops.cos(this);
-  }
-  tanh(): Tensor {
-    return ops.tanh(this);
-  }
-  sigmoid(): Tensor {
-    return ops.sigmoid(this);
-  }
-  relu(): Tensor {
-    return ops.relu(this);
-  }
-  square(): Tensor {
-    return ops.square(this);
-  }
-  clamp(min?: number, max?: number): Tensor {
-    return ops.clamp(this, min, max);
-  }
-  sum(axis?: Axis, options?: ReduceOptions): Tensor {
-    return ops.sum(this, axis, options);
-  }
-  mean(axis?: Axis, options?: ReduceOptions): Tensor {
-    return ops.mean(this, axis, options);
-  }
-  max(axis?: Axis, options?: ReduceOptions): Tensor {
-    return ops.max(this, axis, options);
-  }
-  min(axis?: Axis, options?: ReduceOptions): Tensor {
-    return ops.min(this, axis, options);
-  }
-  argmax(axis?: number, options?: ReduceOptions): Tensor {
-    return ops.argmax(this, axis, options);
-  }
-  argmin(axis?: number, options?: ReduceOptions): Tensor {
-    return ops.argmin(this, axis, options);
-  }
-  logSumExp(axis?: Axis, options?: ReduceOptions): Tensor {
-    return ops.logSumExp(this, axis, options);
-  }
-  softmax(axis = -1): Tensor {
-    return ops.softmax(this, axis);
-  }
-  logSoftmax(axis = -1): Tensor {
-    return ops.logSoftmax(this, axis);
-  }
-  matmul(other: Tensor, options?: ops.MatmulOptions): Tensor {
-    return ops.matmul(this, other, options);
-  }
-  reshape(shape: readonly number[]): Tensor {
-    return ops.reshape(this, shape);
-  }
-  flatten(): Tensor {
-    return ops.reshape(this, [this.size]);
-  }
-  transpose(dim0?: number, dim1?: number): Tensor {
-    return ops.transpose(this, dim0, dim1);
-  }
-  /** The 2-D transpose (swaps the last two axes). */
-  get T(): Tensor {
-    return ops.transpose(this);
-  }
-  permute(dims: readonly number[]): Tensor {
-    return ops.permute(this, dims);
-  }
-  slice(ranges: ops.SliceRanges): Tensor {
-    return ops.slice(this, ranges);
-  }
-  gather(indices: ops.IndexArray, axis = 0): Tensor {
-    return ops.gather(this, indices, axis);
-  }
-  squeeze(axis?: number): Tensor {
-    return ops.squeeze(this, axis);
-  }
-  unsqueeze(axis: number): Tensor {
-    return ops.unsqueeze(this, axis);
   }
 }
 
@@ -256,9 +129,4 @@ function describe(x: unknown): string {
   if (x === null) return 'null';
   if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
   return typeof x;
-}
-
-/** A zero-filled tensor like `t` (same shape and dtype), outside any graph. */
-export function zerosLike(t: Tensor): Tensor {
-  return new Tensor(allocate(t.dtype, t.size), t.shape);
 }

@@ -4,7 +4,7 @@
  *  - how to choose λ (and lr)?   crossValidate / gridSearch with k folds, mean ± std;
  *  - do the tasks conflict?      gradientConflict → pairwise cosine of the task gradients.
  */
-import { backward } from '../autograd/engine.js';
+import { backward } from '../autograd/graph.js';
 import type { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
 import { Rng } from '../tensor/rng.js';

@@ -14,8 +14,8 @@
  * (Adam weight_decay) or decoupled (AdamW) decay. The weighting's own parameters are never decayed.
  */
 import { zeros } from '../autograd/create.js';
-import { backward, release } from '../autograd/engine.js';
 import { noGrad } from '../autograd/grad-mode.js';
+import { backward, release } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { MtlgradError, ValueError } from '../errors.js';
 import { Adam, AdamW, l2Penalty, SGD } from '../optim/index.js';

@@ -3,9 +3,8 @@
  * (`new GELU()`), with PyTorch's formulas for the forward and the backward.
  * relu, tanh and sigmoid are the autograd ops themselves (re-exported, same bindings).
  */
-import { record } from '../autograd/engine.js';
+import { defineOp, expectTensor } from '../autograd/graph.js';
 import { relu, sigmoid, tanh } from '../autograd/ops/unary.js';
-import { expectTensor } from '../autograd/ops/util.js';
 import { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
 import { allocate } from '../tensor/dtype.js';
@@ -28,7 +27,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
     const v = xs[i];
     y[i] = v > 0 ? v : v * negativeSlope;
   }
-  return record('leakyRelu', y, x.shape, [x], (g) => {
+  return defineOp('leakyRelu', y, x.shape, [x], (g) => {
     const gd = g.data;
     const dx = allocate(x.dtype, n);
     for (let i = 0; i < n; i++) dx[i] = xs[i] > 0 ? gd[i] : gd[i] * negativeSlope;
@@ -65,7 +64,7 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
       const v = xs[i];
       y[i] = v * 0.5 * (1 + erf(v * SQRT1_2));
     }
-    return record('gelu', y, x.shape, [x], (g) => {
+    return defineOp('gelu', y, x.shape, [x], (g) => {
       // d/dx x·Φ(x) = Φ(x) + x·φ(x)
       const gd = g.data;
       const dx = allocate(x.dtype, n);
@@ -83,7 +82,7 @@ export function gelu(x: Tensor, options: GeluOptions = {}): Tensor {
     const inner = SQRT_2_PI * (v + KAPPA * (v * v * v));
     y[i] = 0.5 * v * (1 + Math.tanh(inner));
   }
-  return record('gelu', y, x.shape, [x], (g) => {
+  return defineOp('gelu', y, x.shape, [x], (g) => {
     // d/dx = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3κx²), t = tanh(inner)
     const gd = g.data;
     const dx = allocate(x.dtype, n);
@@ -123,7 +122,7 @@ export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
     const bx = v * beta;
     y[i] = bx > threshold ? v : Math.log1p(Math.exp(bx)) / beta;
   }
-  return record('softplus', y, x.shape, [x], (g) => {
+  return defineOp('softplus', y, x.shape, [x], (g) => {
     // d/dx = e^(βx)/(1 + e^(βx)) = σ(βx); 1 above the threshold.
     const gd = g.data;
     const dx = allocate(x.dtype, n);

@@ -3,8 +3,7 @@
  * scaled by 1/(1 − p), so evaluation needs no rescaling. p = 0, or training off, is the identity (the
  * input tensor itself is returned). The keep mask is one byte per element, shared by forward and backward.
  */
-import { record } from '../autograd/engine.js';
-import { expectTensor } from '../autograd/ops/util.js';
+import { defineOp, expectTensor } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
 import { allocate } from '../tensor/dtype.js';
@@ -43,7 +42,7 @@ export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Ten
       y[i] = xs[i] * scale;
     }
   }
-  return record('dropout', y, x.shape, [x], (g) => {
+  return defineOp('dropout', y, x.shape, [x], (g) => {
     const gd = g.data;
     const dx = allocate(x.dtype, n);
     for (let i = 0; i < n; i++) if (keep[i] === 1) dx[i] = gd[i] * scale;

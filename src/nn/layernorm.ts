@@ -5,8 +5,7 @@
  *   dX = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), dWeight = Σ_rows dY·x̂, dBias = Σ_rows dY.
  * Saved for backward: the per-row mean and 1/std (two numbers per row); x̂ is recomputed.
  */
-import { record } from '../autograd/engine.js';
-import { expectTensor } from '../autograd/ops/util.js';
+import { defineOp, expectTensor } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { allocate, type DType, isDType } from '../tensor/dtype.js';
@@ -81,7 +80,7 @@ export function layerNorm(
   const parents: Tensor[] = [x];
   if (w !== null) parents.push(w);
   if (b !== null) parents.push(b);
-  return record('layerNorm', y, x.shape, parents, (g) => {
+  return defineOp('layerNorm', y, x.shape, parents, (g) => {
     const gd = g.data;
     const needX = x.requiresGrad;
     const needW = w?.requiresGrad === true;

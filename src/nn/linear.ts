@@ -5,8 +5,7 @@
  *   dX = dY·W (plain kernel call), dW = dYᵀ·X (transA flag), db = column sums of dY.
  * The only allocations are the output and one array per gradient.
  */
-import { record } from '../autograd/engine.js';
-import { expectTensor } from '../autograd/ops/util.js';
+import { defineOp, expectTensor } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { gemm } from '../backend/index.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
@@ -77,7 +76,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   const shape = x.shape.slice(0, -1);
   shape.push(outF);
   const parents = b !== null ? [x, weight, b] : [x, weight];
-  return record(relu ? 'linear+relu' : 'linear', out, shape, parents, (g) => {
+  return defineOp(relu ? 'linear+relu' : 'linear', out, shape, parents, (g) => {
     // Through the ReLU: dZ = dY where the output is positive, 0 elsewhere (PyTorch's subgradient at 0).
     const gd = relu ? reluMask(g.data, out) : g.data;
     let dx: Tensor | null = null;

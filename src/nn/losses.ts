@@ -15,8 +15,7 @@
  * losses (mse, l1, huber, smoothL1) also accept a Tensor target and, when it requires grad, return its
  * gradient too; crossEntropy and binaryCrossEntropyWithLogits treat every target and weight as data.
  */
-import { record } from '../autograd/engine.js';
-import { expectTensor } from '../autograd/ops/util.js';
+import { defineOp, expectTensor } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { allocate, type DType, type Storage } from '../tensor/dtype.js';
@@ -274,7 +273,7 @@ export function crossEntropy(logits: Tensor, labels: Targets, options: CrossEntr
     if (out !== null) out[r] = loss;
   }
   const value = out ?? scalarOut(dtype, reduction === 'sum' ? total : denom !== 0 ? total / denom : 0);
-  return record('crossEntropy', value, reduction === 'none' ? [N] : [], [logits], (g) => {
+  return defineOp('crossEntropy', value, reduction === 'none' ? [N] : [], [logits], (g) => {
     const gd = g.data;
     const dx = allocate(dtype, N * C);
     const base = reduction === 'none' ? 1 : reduction === 'sum' ? gd[0] : denom !== 0 ? gd[0] / denom : 0;
@@ -365,7 +364,7 @@ export function binaryCrossEntropyWithLogits(
     }
   }
   const value = out ?? scalarOut(dtype, reduction === 'sum' ? total : count !== 0 ? total / count : 0);
-  return record(op, value, reduction === 'none' ? logits.shape : [], [logits], (g) => {
+  return defineOp(op, value, reduction === 'none' ? logits.shape : [], [logits], (g) => {
     const gd = g.data;
     const dx = allocate(dtype, n);
     const gNone = reduction === 'none' ? gd : null;
@@ -566,7 +565,7 @@ function pointwiseLoss(
   }
   const value = out ?? scalarOut(dtype, reduction === 'sum' ? total : count !== 0 ? total / count : 0);
   const parents = tTensor !== null ? [input, tTensor] : [input];
-  return record(op, value, reduction === 'none' ? input.shape : [], parents, (g) => {
+  return defineOp(op, value, reduction === 'none' ? input.shape : [], parents, (g) => {
     const gd = g.data;
     const gNone = reduction === 'none' ? gd : null;
     const scale = reduction === 'none' ? 1 : reduction === 'sum' ? gd[0] : count !== 0 ? gd[0] / count : 0;

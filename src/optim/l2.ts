@@ -1,5 +1,5 @@
 /** The L2 weight-decay penalty as one differentiable op. */
-import { record } from '../autograd/engine.js';
+import { defineOp } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { DTypeError, ValueError } from '../errors.js';
 import { Module } from '../nn/module.js';
@@ -45,7 +45,7 @@ export function l2Penalty(params: readonly Tensor[] | Module<never, unknown>, la
   }
   const out = allocate(dtype, 1);
   out[0] = lambda * (0.5 * sumSq);
-  return record('l2Penalty', out, [], ps, (g) => {
+  return defineOp('l2Penalty', out, [], ps, (g) => {
     // d/dw λ·½·Σw² = λ·w; torch's weight_decay rounds λ to the dtype first, and so do we.
     let coef = g.data[0] * lambda;
     if (dtype === 'float32') coef = Math.fround(coef);

@@ -4,8 +4,9 @@
  * |analytic − numeric| ≤ atol + rtol·|numeric|. The whole Jacobian is compared: one backward per
  * output element (analytic) and two forwards per input element (numeric).
  */
-import { backward } from '../autograd/engine.js';
+
 import { noGrad } from '../autograd/grad-mode.js';
+import { backward } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { fmtShape, MtlgradError, ValueError } from '../errors.js';
 import { allocate } from '../tensor/dtype.js';

@@ -1,4 +1,7 @@
 /** `mtlgrad/testing`: gradient checking and fast-check arbitraries for testing ops, yours included. */
+// The tensors made here carry the chained op methods even when `mtlgrad` itself is not imported.
+import '../autograd/methods.js';
+
 export {
   type ShapeConstraints,
   type TensorArbitraries,

@@ -6,9 +6,10 @@ import type { Storage } from '../../tensor/dtype.js';
 import { allocate } from '../../tensor/dtype.js';
 import { type BinaryOp, binaryKernel, broadcastTo } from '../../tensor/elementwise.js';
 import { broadcastShapes, sameShape } from '../../tensor/shape.js';
-import { record } from '../engine.js';
+import { recordOp } from '../engine.js';
+import type { Operand } from '../tensor.js';
 import { Tensor } from '../tensor.js';
-import { type Operand, operands } from './util.js';
+import { operands } from './util.js';
 
 function forward(op: BinaryOp, a: Tensor, b: Tensor): { data: Storage; shape: number[] } {
   const shape = broadcastShapes(op, a.shape, b.shape);
@@ -32,13 +33,13 @@ function expand(x: Tensor, shape: number[]): Storage {
 export function add(a: Operand, b: Operand): Tensor {
   const [ta, tb] = operands('add', a, b);
   const { data, shape } = forward('add', ta, tb);
-  return record('add', data, shape, [ta, tb], (g) => [g, g]);
+  return recordOp('add', data, shape, [ta, tb], (g) => [g, g]);
 }
 
 export function sub(a: Operand, b: Operand): Tensor {
   const [ta, tb] = operands('sub', a, b);
   const { data, shape } = forward('sub', ta, tb);
-  return record('sub', data, shape, [ta, tb], (g) => {
+  return recordOp('sub', data, shape, [ta, tb], (g) => {
     const gd = g.data;
     const nb = allocate(g.dtype, gd.length);
     if (tb.requiresGrad) for (let i = 0; i < gd.length; i++) nb[i] = -gd[i];
@@ -49,7 +50,7 @@ export function sub(a: Operand, b: Operand): Tensor {
 export function mul(a: Operand, b: Operand): Tensor {
   const [ta, tb] = operands('mul', a, b);
   const { data, shape } = forward('mul', ta, tb);
-  return record('mul', data, shape, [ta, tb], (g) => {
+  return recordOp('mul', data, shape, [ta, tb], (g) => {
     // d(ab)/da = b, d(ab)/db = a
     const da = ta.requiresGrad ? product(g.data, expand(tb, shape), shape) : null;
     const db = tb.requiresGrad ? product(g.data, expand(ta, shape), shape) : null;
@@ -60,7 +61,7 @@ export function mul(a: Operand, b: Operand): Tensor {
 export function div(a: Operand, b: Operand): Tensor {
   const [ta, tb] = operands('div', a, b);
   const { data, shape } = forward('div', ta, tb);
-  return record('div', data, shape, [ta, tb], (g) => {
+  return recordOp('div', data, shape, [ta, tb], (g) => {
     const gd = g.data;
     const bs = expand(tb, shape);
     let da: Tensor | null = null;
@@ -93,7 +94,7 @@ export function minimum(a: Operand, b: Operand): Tensor {
 function extremum(op: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor {
   const [ta, tb] = operands(op, a, b);
   const { data, shape } = forward(op, ta, tb);
-  return record(op, data, shape, [ta, tb], (g) => {
+  return recordOp(op, data, shape, [ta, tb], (g) => {
     const gd = g.data;
     const as = expand(ta, shape);
     const bs = expand(tb, shape);

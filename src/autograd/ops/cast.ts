@@ -1,8 +1,8 @@
 import { DTypeError } from '../../errors.js';
 import { allocate, type DType, isDType } from '../../tensor/dtype.js';
-import { record } from '../engine.js';
+import { recordOp } from '../engine.js';
+import { expectTensor } from '../graph.js';
 import { Tensor } from '../tensor.js';
-import { expectTensor } from './util.js';
 
 /** Converts to another dtype; the gradient is converted back. Returns x itself when nothing changes. */
 export function cast(x: Tensor, dtype: DType): Tensor {
@@ -12,7 +12,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const out = allocate(dtype, x.size);
   out.set(x.data);
-  return record('cast', out, x.shape, [x], (g) => {
+  return recordOp('cast', out, x.shape, [x], (g) => {
     const dx = allocate(x.dtype, x.size);
     dx.set(g.data);
     return [new Tensor(dx, x.shape)];

@@ -1,7 +1,7 @@
 export { add, div, maximum, minimum, mul, sub } from './binary.js';
 export { cast } from './cast.js';
 export { type MatmulOptions, matmul } from './matmul.js';
-export { argmax, argmin, logSumExp, max, mean, min, type ReduceOptions, sum } from './reduce.js';
+export { argmax, argmin, logSumExp, max, mean, min, sum } from './reduce.js';
 export {
   concat,
   gather,

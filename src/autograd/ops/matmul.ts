@@ -9,9 +9,10 @@ import { fmtShape, ShapeError } from '../../errors.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { allocate } from '../../tensor/dtype.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../../tensor/shape.js';
-import { record } from '../engine.js';
+import { recordOp } from '../engine.js';
+import { expectTensor } from '../graph.js';
 import { Tensor } from '../tensor.js';
-import { expectTensor, sameDType } from './util.js';
+import { sameDType } from './util.js';
 
 export interface MatmulOptions {
   /** Use Aᵀ (the last two axes of a swapped). */
@@ -106,7 +107,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     });
   }
   const shape = [...batch, m, n];
-  return record('matmul', out, shape, [a, b], (g) => {
+  return recordOp('matmul', out, shape, [a, b], (g) => {
     const gd = g.data;
     let da: Tensor | null = null;
     let db: Tensor | null = null;

@@ -6,15 +6,9 @@ import { broadcastTo } from '../../tensor/elementwise.js';
 import { permuteKernel } from '../../tensor/layout.js';
 import { argExtremumKernel, logSumExpKernel, type ReduceOp, reduceKernel } from '../../tensor/reduce.js';
 import { normAxes, normAxis, reducedShape, sizeOf, splitAtAxis } from '../../tensor/shape.js';
-import { record } from '../engine.js';
-import { Tensor } from '../tensor.js';
-import { expectTensor } from './util.js';
-
-export type Axis = number | readonly number[];
-export interface ReduceOptions {
-  /** Keep reduced axes as size-1 dimensions (default false). */
-  keepDims?: boolean;
-}
+import { recordOp } from '../engine.js';
+import { expectTensor } from '../graph.js';
+import { type Axis, type ReduceOptions, Tensor } from '../tensor.js';
 
 /** Applies `op` over `axes` one axis at a time (last first); returns data in keepDims layout. */
 function reduceData(op: ReduceOp, x: Tensor, axes: number[]): Storage {
@@ -52,7 +46,7 @@ export function sum(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor
   const axes = normAxes('sum', axis, x.rank);
   const data = reduceData('sum', x, axes);
   const shape = reducedShape(x.shape, axes, options.keepDims === true);
-  return record('sum', data, shape, [x], (g) => [new Tensor(spread(g, x, axes), x.shape)]);
+  return recordOp('sum', data, shape, [x], (g) => [new Tensor(spread(g, x, axes), x.shape)]);
 }
 
 export function mean(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor {
@@ -64,7 +58,7 @@ export function mean(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tenso
   const data = reduceData('sum', x, axes);
   for (let i = 0; i < data.length; i++) data[i] /= count;
   const shape = reducedShape(x.shape, axes, options.keepDims === true);
-  return record('mean', data, shape, [x], (g) => {
+  return recordOp('mean', data, shape, [x], (g) => {
     const dx = spread(g, x, axes);
     for (let i = 0; i < dx.length; i++) dx[i] /= count;
     return [new Tensor(dx, x.shape)];
@@ -86,7 +80,7 @@ function extremum(op: 'max' | 'min', x: Tensor, axis: Axis | undefined, options:
   checkNonEmpty(op, x, axes);
   const data = reduceData(op, x, axes);
   const shape = reducedShape(x.shape, axes, options.keepDims === true);
-  return record(op, data, shape, [x], (g) => {
+  return recordOp(op, data, shape, [x], (g) => {
     const keep = reducedShape(x.shape, axes, true);
     const ext = allocate(x.dtype, x.size);
     broadcastTo(data, keep, ext, x.shape);
@@ -152,7 +146,7 @@ export function logSumExp(x: Tensor, axis?: Axis, options: ReduceOptions = {}): 
   if (axes.length === 0) data.set(x.data);
   else logSumExpKernel(src.data, outer, n, 1, data);
   const shape = reducedShape(x.shape, axes, options.keepDims === true);
-  return record('logSumExp', data, shape, [x], (g) => {
+  return recordOp('logSumExp', data, shape, [x], (g) => {
     const lse = allocate(x.dtype, x.size);
     broadcastTo(data, keep, lse, x.shape);
     const gs = allocate(x.dtype, x.size);

@@ -4,15 +4,16 @@ import { allocate } from '../../tensor/dtype.js';
 import { broadcastTo } from '../../tensor/elementwise.js';
 import { boxKernel, permuteKernel, takeKernel } from '../../tensor/layout.js';
 import { broadcastShapes, checkShape, normAxis, sameShape, sizeOf, splitAtAxis } from '../../tensor/shape.js';
-import { record } from '../engine.js';
+import { recordOp } from '../engine.js';
+import { expectTensor } from '../graph.js';
 import { Tensor } from '../tensor.js';
-import { expectTensor, sameDType } from './util.js';
+import { sameDType } from './util.js';
 
 /** Same data in a new shape; one dimension may be -1 (inferred). Shares storage with x. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   expectTensor('reshape', x);
   const resolved = resolveShape(x, shape);
-  return record('reshape', x.data, resolved, [x], (g) => [new Tensor(g.data, x.shape)]);
+  return recordOp('reshape', x.data, resolved, [x], (g) => [new Tensor(g.data, x.shape)]);
 }
 
 function resolveShape(x: Tensor, shape: readonly number[]): number[] {
@@ -77,7 +78,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const shape = perm.map((p) => x.shape[p]);
   const out = allocate(x.dtype, x.size);
   permuteKernel(x.data, x.shape, perm, out);
-  return record('permute', out, shape, [x], (g) => {
+  return recordOp('permute', out, shape, [x], (g) => {
     const inverse = new Array<number>(perm.length);
     for (let i = 0; i < perm.length; i++) inverse[perm[i]] = i;
     const dx = allocate(x.dtype, x.size);
@@ -135,7 +136,7 @@ export function slice(x: Tensor, ranges: SliceRanges): Tensor {
   }
   const out = allocate(x.dtype, sizeOf(sizes));
   boxKernel(x.data, x.shape, starts, sizes, out, true);
-  return record('slice', out, sizes, [x], (g) => {
+  return recordOp('slice', out, sizes, [x], (g) => {
     const dx = allocate(x.dtype, x.size);
     boxKernel(dx, x.shape, starts, sizes, g.data, false);
     return [new Tensor(dx, x.shape)];
@@ -173,7 +174,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     }
     offset += n;
   }
-  return record('concat', out, shape, [...tensors], (g) => {
+  return recordOp('concat', out, shape, [...tensors], (g) => {
     const grads: (Tensor | null)[] = [];
     let off = 0;
     for (const t of tensors) {
@@ -249,7 +250,7 @@ export function gather(x: Tensor, indices: IndexArray, axis = 0): Tensor {
   shape[ax] = index.length;
   const out = allocate(x.dtype, sizeOf(shape));
   takeKernel(x.data, outer, n, inner, index, out, false);
-  return record('gather', out, shape, [x], (g) => {
+  return recordOp('gather', out, shape, [x], (g) => {
     const dx = allocate(x.dtype, x.size);
     takeKernel(dx, outer, n, inner, index, g.data, true);
     return [new Tensor(dx, x.shape)];
@@ -290,7 +291,7 @@ export function where(
   broadcastTo(tb.data, tb.shape, bs, shape);
   const out = allocate(dtype, n);
   for (let i = 0; i < n; i++) out[i] = cs[i] !== 0 ? as[i] : bs[i];
-  return record('where', out, shape, [ta, tb], (g) => {
+  return recordOp('where', out, shape, [ta, tb], (g) => {
     const da = allocate(dtype, n);
     const db = allocate(dtype, n);
     const gd = g.data;

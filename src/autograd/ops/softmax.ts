@@ -2,9 +2,9 @@
 import { allocate } from '../../tensor/dtype.js';
 import { softmaxKernel } from '../../tensor/reduce.js';
 import { normAxis, splitAtAxis } from '../../tensor/shape.js';
-import { record } from '../engine.js';
+import { recordOp } from '../engine.js';
+import { expectTensor } from '../graph.js';
 import { Tensor } from '../tensor.js';
-import { expectTensor } from './util.js';
 
 export function softmax(x: Tensor, axis = -1): Tensor {
   expectTensor('softmax', x);
@@ -12,7 +12,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   const [outer, n, inner] = splitAtAxis(x.shape, ax);
   const y = allocate(x.dtype, x.size);
   softmaxKernel(x.data, outer, n, inner, y, false);
-  return record('softmax', y, x.shape, [x], (g) => {
+  return recordOp('softmax', y, x.shape, [x], (g) => {
     // dx = y ⊙ (g − Σ_k g_k y_k)
     const gd = g.data;
     const dx = allocate(x.dtype, x.size);
@@ -37,7 +37,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const [outer, n, inner] = splitAtAxis(x.shape, ax);
   const y = allocate(x.dtype, x.size);
   softmaxKernel(x.data, outer, n, inner, y, true);
-  return record('logSoftmax', y, x.shape, [x], (g) => {
+  return recordOp('logSoftmax', y, x.shape, [x], (g) => {
     // dx = g − softmax(x) · Σ_k g_k, with softmax = exp(y)
     const gd = g.data;
     const dx = allocate(x.dtype, x.size);

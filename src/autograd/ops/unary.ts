@@ -3,9 +3,9 @@ import { ValueError } from '../../errors.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { allocate } from '../../tensor/dtype.js';
 import { clampKernel, powKernel, type UnaryOp, unaryKernel } from '../../tensor/elementwise.js';
-import { record } from '../engine.js';
+import { recordOp } from '../engine.js';
+import { expectTensor } from '../graph.js';
 import { Tensor } from '../tensor.js';
-import { expectTensor } from './util.js';
 
 /** Runs a unary kernel and records `rule(x, y, g)` → dx as the backward. */
 function unary(
@@ -16,7 +16,7 @@ function unary(
   expectTensor(op, x);
   const y = allocate(x.dtype, x.size);
   unaryKernel(op, x.data, y);
-  return record(op, y, x.shape, [x], (g) => {
+  return recordOp(op, y, x.shape, [x], (g) => {
     const dx = allocate(x.dtype, x.size);
     rule(x.data, y, g.data, dx);
     return [new Tensor(dx, x.shape)];
@@ -105,7 +105,7 @@ export function pow(x: Tensor, p: number): Tensor {
     throw new ValueError(`pow: exponent must be a number, got ${String(p)}`);
   const y = allocate(x.dtype, x.size);
   powKernel(x.data, p, y);
-  return record('pow', y, x.shape, [x], (g) => {
+  return recordOp('pow', y, x.shape, [x], (g) => {
     const xs = x.data;
     const gd = g.data;
     const dx = allocate(x.dtype, x.size);
@@ -124,7 +124,7 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   if (lo > hi) throw new ValueError(`clamp: min ${lo} is greater than max ${hi}`);
   const y = allocate(x.dtype, x.size);
   clampKernel(x.data, lo, hi, y);
-  return record('clamp', y, x.shape, [x], (g) => {
+  return recordOp('clamp', y, x.shape, [x], (g) => {
     const xs = x.data;
     const gd = g.data;
     const dx = allocate(x.dtype, x.size);

@@ -1,17 +1,8 @@
-import { DTypeError, ValueError } from '../../errors.js';
+import { DTypeError } from '../../errors.js';
 import type { DType } from '../../tensor/dtype.js';
 import { allocate } from '../../tensor/dtype.js';
-import { Tensor } from '../tensor.js';
-
-export type Operand = Tensor | number;
-
-/** Throws unless `x` is a Tensor, naming the op and the argument. */
-export function expectTensor(op: string, x: unknown, what = 'input'): Tensor {
-  if (!(x instanceof Tensor)) {
-    throw new ValueError(`${op}: ${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  }
-  return x;
-}
+import { expectTensor } from '../graph.js';
+import { type Operand, Tensor } from '../tensor.js';
 
 /** A one-element tensor holding `value` in `dtype` (how numbers enter binary ops). */
 export function scalar(value: number, dtype: DType): Tensor {

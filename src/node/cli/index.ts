@@ -2,6 +2,8 @@
  * The `mtlgrad` command line: `main(argv, io)` runs one command and returns its exit status.
  * `src/cli.ts` is the executable wrapper; tests call `main` directly with captured streams.
  */
+// Tensor's chained methods: the command line is an entry of its own (src/cli.ts).
+import '../../autograd/methods.js';
 import { closest } from '../../options.js';
 import { describeError, UsageError } from './errors.js';
 import { mainHelp, predictHelp, trainHelp } from './help.js';

@@ -1,0 +1,49 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { cycles, importGraph, reachable, valueImports } from '../support/imports.js';
+
+const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+
+describe('value imports in src/', () => {
+  it('form no cycle', () => {
+    expect(cycles(importGraph(SRC))).toEqual([]);
+  });
+
+  // Tensor's chained methods are attached by autograd/methods.ts, which tensor.ts does not import:
+  // each package entry must load it, or `x.add(y)` fails at run time although it type-checks.
+  it.each(['index.ts', 'testing/index.ts', 'node/index.ts', 'cli.ts'])(
+    '%s loads the Tensor methods',
+    (entry) => {
+      expect(reachable(importGraph(SRC), entry).has('autograd/methods.ts')).toBe(true);
+    },
+  );
+});
+
+describe('the import reader', () => {
+  it('skips type-only imports and keeps value imports, re-exports and bare imports', () => {
+    const source = [
+      "import type { A } from './a.js';",
+      "import { type B, type C } from './b.js';",
+      "import { type D, e } from './d.js';",
+      "import * as ops from './ops/index.js';",
+      "export { f } from './f.js';",
+      "export type { G } from './g.js';",
+      "import './methods.js';",
+      "import { readFileSync } from 'node:fs';",
+      'import {\n  h,\n  type I,\n} from "./h.js";',
+    ].join('\n');
+    expect(valueImports(source)).toEqual(['./d.js', './ops/index.js', './f.js', './methods.js', './h.js']);
+  });
+
+  it('finds a cycle through three files and ignores a chain', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts', 'd.ts']],
+      ['d.ts', []],
+    ]);
+    expect(cycles(graph)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+    graph.set('c.ts', ['d.ts']);
+    expect(cycles(graph)).toEqual([]);
+  });
+});
