@@ -16,7 +16,6 @@ export type UnaryOp =
   | 'tanh'
   | 'sigmoid'
   | 'relu'
-  | 'sign'
   | 'square';
 
 /** out[i] = op(x[i]). `out` may alias `x`. */
@@ -63,12 +62,6 @@ export function unaryKernel(op: UnaryOp, x: Storage, out: Storage): void {
         const v = x[i];
         // NaN propagates (NaN > 0 is false, so test it apart), as in PyTorch.
         out[i] = v > 0 || v !== v ? v : 0;
-      }
-      return;
-    case 'sign':
-      for (let i = 0; i < n; i++) {
-        const v = x[i];
-        out[i] = v > 0 ? 1 : v < 0 ? -1 : 0;
       }
       return;
     case 'square':

@@ -1,4 +1,7 @@
-/** Elementwise unary ops; each forward kernel call sits next to its backward rule. */
+/**
+ * Elementwise unary ops: a table of gradient rules, one per forward kernel, plus pow and clamp
+ * (which take a parameter).
+ */
 import { ValueError } from '../../errors.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { allocate } from '../../tensor/dtype.js';
@@ -7,15 +10,67 @@ import { recordOp } from '../engine.js';
 import { expectTensor } from '../graph.js';
 import { Tensor } from '../tensor.js';
 
-/** Runs a unary kernel and records `rule(x, y, g)` → dx as the backward. */
-function unary(
-  op: UnaryOp,
-  x: Tensor,
-  rule: (x: Storage, y: Storage, g: Storage, dx: Storage) => void,
-): Tensor {
+/**
+ * The backward rule of an elementwise op y = f(x): writes dx = g·f'(x), reading x or the forward's
+ * output y (whichever is cheaper).
+ */
+type UnaryRule = (x: Storage, y: Storage, g: Storage, dx: Storage) => void;
+
+/**
+ * One gradient rule per elementwise kernel of tensor/elementwise.ts (its forward): keyed by the
+ * kernel's op names, so a kernel added there without a rule here does not compile.
+ */
+const RULES: Record<UnaryOp, UnaryRule> = {
+  neg: (_x, _y, g, dx) => {
+    for (let i = 0; i < g.length; i++) dx[i] = -g[i];
+  },
+  // d/dx e^x = e^x = y
+  exp: (_x, y, g, dx) => {
+    for (let i = 0; i < g.length; i++) dx[i] = g[i] * y[i];
+  },
+  log: (x, _y, g, dx) => {
+    for (let i = 0; i < g.length; i++) dx[i] = g[i] / x[i];
+  },
+  // d/dx √x = 1 / (2√x) = 1 / (2y)
+  sqrt: (_x, y, g, dx) => {
+    for (let i = 0; i < g.length; i++) dx[i] = g[i] / (2 * y[i]);
+  },
+  // The subgradient at 0 is 0, as in PyTorch.
+  abs: (x, _y, g, dx) => {
+    for (let i = 0; i < g.length; i++) {
+      const v = x[i];
+      dx[i] = v > 0 ? g[i] : v < 0 ? -g[i] : 0;
+    }
+  },
+  sin: (x, _y, g, dx) => {
+    for (let i = 0; i < g.length; i++) dx[i] = g[i] * Math.cos(x[i]);
+  },
+  cos: (x, _y, g, dx) => {
+    for (let i = 0; i < g.length; i++) dx[i] = -g[i] * Math.sin(x[i]);
+  },
+  // d/dx tanh x = 1 − y²
+  tanh: (_x, y, g, dx) => {
+    for (let i = 0; i < g.length; i++) dx[i] = g[i] * (1 - y[i] * y[i]);
+  },
+  // d/dx σ(x) = y(1 − y)
+  sigmoid: (_x, y, g, dx) => {
+    for (let i = 0; i < g.length; i++) dx[i] = g[i] * y[i] * (1 - y[i]);
+  },
+  // The subgradient at 0 is 0, as in PyTorch.
+  relu: (x, _y, g, dx) => {
+    for (let i = 0; i < g.length; i++) dx[i] = x[i] > 0 ? g[i] : 0;
+  },
+  square: (x, _y, g, dx) => {
+    for (let i = 0; i < g.length; i++) dx[i] = 2 * x[i] * g[i];
+  },
+};
+
+/** Runs the kernel `op` and records its rule from the table as the backward. */
+function unary(op: UnaryOp, x: Tensor): Tensor {
   expectTensor(op, x);
   const y = allocate(x.dtype, x.size);
   unaryKernel(op, x.data, y);
+  const rule = RULES[op];
   return recordOp(op, y, x.shape, [x], (g) => {
     const dx = allocate(x.dtype, x.size);
     rule(x.data, y, g.data, dx);
@@ -23,80 +78,17 @@ function unary(
   });
 }
 
-export function neg(x: Tensor): Tensor {
-  return unary('neg', x, (_x, _y, g, dx) => {
-    for (let i = 0; i < g.length; i++) dx[i] = -g[i];
-  });
-}
-
-export function exp(x: Tensor): Tensor {
-  // d/dx e^x = e^x = y
-  return unary('exp', x, (_x, y, g, dx) => {
-    for (let i = 0; i < g.length; i++) dx[i] = g[i] * y[i];
-  });
-}
-
-export function log(x: Tensor): Tensor {
-  return unary('log', x, (xs, _y, g, dx) => {
-    for (let i = 0; i < g.length; i++) dx[i] = g[i] / xs[i];
-  });
-}
-
-export function sqrt(x: Tensor): Tensor {
-  // d/dx √x = 1 / (2√x) = 1 / (2y)
-  return unary('sqrt', x, (_x, y, g, dx) => {
-    for (let i = 0; i < g.length; i++) dx[i] = g[i] / (2 * y[i]);
-  });
-}
-
-export function abs(x: Tensor): Tensor {
-  // The subgradient at 0 is 0, as in PyTorch.
-  return unary('abs', x, (xs, _y, g, dx) => {
-    for (let i = 0; i < g.length; i++) {
-      const v = xs[i];
-      dx[i] = v > 0 ? g[i] : v < 0 ? -g[i] : 0;
-    }
-  });
-}
-
-export function sin(x: Tensor): Tensor {
-  return unary('sin', x, (xs, _y, g, dx) => {
-    for (let i = 0; i < g.length; i++) dx[i] = g[i] * Math.cos(xs[i]);
-  });
-}
-
-export function cos(x: Tensor): Tensor {
-  return unary('cos', x, (xs, _y, g, dx) => {
-    for (let i = 0; i < g.length; i++) dx[i] = -g[i] * Math.sin(xs[i]);
-  });
-}
-
-export function tanh(x: Tensor): Tensor {
-  // d/dx tanh x = 1 − y²
-  return unary('tanh', x, (_x, y, g, dx) => {
-    for (let i = 0; i < g.length; i++) dx[i] = g[i] * (1 - y[i] * y[i]);
-  });
-}
-
-export function sigmoid(x: Tensor): Tensor {
-  // d/dx σ(x) = y(1 − y)
-  return unary('sigmoid', x, (_x, y, g, dx) => {
-    for (let i = 0; i < g.length; i++) dx[i] = g[i] * y[i] * (1 - y[i]);
-  });
-}
-
-export function relu(x: Tensor): Tensor {
-  // The subgradient at 0 is 0, as in PyTorch.
-  return unary('relu', x, (xs, _y, g, dx) => {
-    for (let i = 0; i < g.length; i++) dx[i] = xs[i] > 0 ? g[i] : 0;
-  });
-}
-
-export function square(x: Tensor): Tensor {
-  return unary('square', x, (xs, _y, g, dx) => {
-    for (let i = 0; i < g.length; i++) dx[i] = 2 * xs[i] * g[i];
-  });
-}
+export const neg = (x: Tensor): Tensor => unary('neg', x);
+export const exp = (x: Tensor): Tensor => unary('exp', x);
+export const log = (x: Tensor): Tensor => unary('log', x);
+export const sqrt = (x: Tensor): Tensor => unary('sqrt', x);
+export const abs = (x: Tensor): Tensor => unary('abs', x);
+export const sin = (x: Tensor): Tensor => unary('sin', x);
+export const cos = (x: Tensor): Tensor => unary('cos', x);
+export const tanh = (x: Tensor): Tensor => unary('tanh', x);
+export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x);
+export const relu = (x: Tensor): Tensor => unary('relu', x);
+export const square = (x: Tensor): Tensor => unary('square', x);
 
 /** x ** p for a number exponent. */
 export function pow(x: Tensor, p: number): Tensor {
