@@ -2,6 +2,7 @@
  * Per-task evaluation metrics from raw head outputs (logits or predictions) and labels with NaN
  * for missing. Rows without a label are skipped. All computed in float64.
  */
+import { softmaxVector } from '../tensor/reduce.js';
 import type { MetricName, TaskSpec } from './tasks.js';
 
 /** Metric values by name; a metric with no labelled rows is NaN. */
@@ -31,7 +32,7 @@ export function computeMetrics(
     const n = labels.length;
     for (let r = 0; r < n; r++) {
       if (Number.isNaN(labels[r])) continue;
-      const p = softmaxRow(outputs, r * width, width);
+      const p = softmaxVector(outputs, r * width, width);
       probs.push(p);
       ys.push(labels[r]);
       preds.push(argmax(p));
@@ -81,19 +82,6 @@ export function computeMetrics(
     else if (m === 'r2') out.r2 = r2(pred, ys);
   }
   return out;
-}
-
-/** Softmax of the n logits starting at `off` (max-shifted, float64). */
-export function softmaxRow(x: ArrayLike<number>, off: number, n: number): number[] {
-  let m = -Infinity;
-  for (let k = 0; k < n; k++) m = Math.max(m, x[off + k]);
-  const e: number[] = [];
-  let s = 0;
-  for (let k = 0; k < n; k++) {
-    e.push(Math.exp(x[off + k] - m));
-    s += e[k];
-  }
-  return e.map((v) => v / s);
 }
 
 function argmax(p: number[]): number {

@@ -128,7 +128,21 @@ export function logSumExpKernel(x: Storage, outer: number, n: number, inner: num
   }
 }
 
-/** Softmax (or log-softmax when `log`) along the axis, computed stably from the maximum. */
+/**
+ * The softmax of `n` numbers of `x` from `offset` (all of them by default), in float64: the one
+ * softmax of plain number vectors (metrics, weightings), through the same kernel as the tensor op.
+ */
+export function softmaxVector(x: ArrayLike<number>, offset = 0, n = x.length - offset): number[] {
+  const values = new Float64Array(n);
+  for (let k = 0; k < n; k++) values[k] = x[offset + k];
+  softmaxKernel(values, 1, n, 1, values, false);
+  return Array.from(values);
+}
+
+/**
+ * Softmax (or log-softmax when `log`) along the axis, computed stably from the maximum.
+ * `out` may alias `x`.
+ */
 export function softmaxKernel(
   x: Storage,
   outer: number,

@@ -30,12 +30,3 @@ export class ScalarAdam {
     }
   }
 }
-
-/** softmax of a small vector. */
-export function softmaxVec(v: ArrayLike<number>): number[] {
-  let m = -Infinity;
-  for (let i = 0; i < v.length; i++) m = Math.max(m, v[i]);
-  const e = Array.from(v, (x) => Math.exp(x - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / s);
-}

@@ -1,5 +1,6 @@
 import type { Tensor } from '../../autograd/tensor.js';
 import { ValueError } from '../../errors.js';
+import { softmaxVector } from '../../tensor/reduce.js';
 import { weightedSum } from './ew.js';
 import type { LossWeighting, WeightingInfo } from './types.js';
 
@@ -41,10 +42,7 @@ export class DWA implements LossWeighting {
     const [prev2, prev1] = this.history;
     const T = meanLosses.length;
     const r = prev1.map((l, t) => l / prev2[t]);
-    const m = Math.max(...r.map((v) => v / this.temperature));
-    const e = r.map((v) => Math.exp(v / this.temperature - m));
-    const s = e.reduce((a, b) => a + b, 0);
-    this.weights = e.map((v) => (T * v) / s);
+    this.weights = softmaxVector(r.map((v) => v / this.temperature)).map((w) => T * w);
   }
   combine(losses: readonly Tensor[]): Tensor {
     return weightedSum(losses, this.weights);

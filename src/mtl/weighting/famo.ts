@@ -1,7 +1,8 @@
 import { add, mul } from '../../autograd/ops/binary.js';
 import { log } from '../../autograd/ops/unary.js';
 import type { Tensor } from '../../autograd/tensor.js';
-import { ScalarAdam, softmaxVec } from './adam-state.js';
+import { softmaxVector } from '../../tensor/reduce.js';
+import { ScalarAdam } from './adam-state.js';
 import type { LossWeighting, WeightingInfo } from './types.js';
 
 /**
@@ -36,10 +37,10 @@ export class FAMO implements LossWeighting {
     return [];
   }
   lastWeights(): number[] {
-    return softmaxVec(this.logits);
+    return softmaxVector(this.logits);
   }
   combine(losses: readonly Tensor[]): Tensor {
-    const z = softmaxVec(this.logits);
+    const z = softmaxVector(this.logits);
     const vals = losses.map((l) => l.item() + this.eps);
     const c = z.reduce((s, zt, t) => s + zt / vals[t], 0);
     let total: Tensor | null = null;
@@ -52,7 +53,7 @@ export class FAMO implements LossWeighting {
   afterStep(before: readonly number[], after: readonly number[]): void {
     const delta = before.map((b, t) => Math.log(b + this.eps) - Math.log(Math.max(after[t], 0) + this.eps));
     // Gradient of softmax(ξ) with output-gradient δ: z ⊙ (δ − Σ_k z_k δ_k).
-    const z = softmaxVec(this.logits);
+    const z = softmaxVector(this.logits);
     const dot = z.reduce((s, zt, t) => s + zt * delta[t], 0);
     const grad = z.map((zt, t) => zt * (delta[t] - dot));
     this.opt!.step(this.logits, grad);

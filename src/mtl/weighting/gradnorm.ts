@@ -1,6 +1,7 @@
 import type { Tensor } from '../../autograd/tensor.js';
 import { ValueError } from '../../errors.js';
-import { ScalarAdam, softmaxVec } from './adam-state.js';
+import { softmaxVector } from '../../tensor/reduce.js';
+import { ScalarAdam } from './adam-state.js';
 import type { GradientWeighting, WeightingInfo } from './types.js';
 
 /**
@@ -70,7 +71,7 @@ export function gradNorm(
   alpha = 1.5,
 ): { direction: Float64Array; weights: Float64Array; gradV: Float64Array; lossGrad: number } {
   const T = J.length;
-  const s = softmaxVec(v);
+  const s = softmaxVector(v);
   const w = Float64Array.from(s, (x) => T * x);
   const norms = J.map((g) => Math.sqrt(g.reduce((a, x) => a + x * x, 0)));
   const G = norms.map((n, t) => w[t] * n);

@@ -1,4 +1,5 @@
 import type { Tensor } from '../../autograd/tensor.js';
+import { softmaxVector } from '../../tensor/reduce.js';
 import { Rng } from '../../tensor/rng.js';
 import { weightedSum } from './ew.js';
 import type { LossWeighting, WeightingInfo } from './types.js';
@@ -31,10 +32,7 @@ export class RLW implements LossWeighting {
   }
   combine(losses: readonly Tensor[]): Tensor {
     const z = losses.map(() => this.rng.normal());
-    const m = Math.max(...z);
-    const e = z.map((v) => Math.exp(v - m));
-    const s = e.reduce((a, b) => a + b, 0);
-    this.weights = e.map((v) => v / s);
+    this.weights = softmaxVector(z);
     return weightedSum(losses, this.weights);
   }
 }

@@ -11,7 +11,8 @@ import type { FeatureColumnInfo, Table } from '../../data/table.js';
 import { FormatError } from '../../errors.js';
 import type { HardSharing } from '../../mtl/architectures.js';
 import { predict } from '../../mtl/evaluate.js';
-import { sigmoid, softmaxRow } from '../../mtl/metrics.js';
+import { sigmoid } from '../../mtl/metrics.js';
+import { softmaxVector } from '../../tensor/reduce.js';
 import { writeFileAtomic } from '../fs.js';
 import { loadSafetensors } from '../safetensors.js';
 import { type FlagSpec, flagValue, parseArgs, required } from './args.js';
@@ -198,7 +199,7 @@ export function decodeOutputs(
       const p =
         task.kind === 'binary'
           ? [1 - sigmoid(out[i]), sigmoid(out[i])]
-          : softmaxRow(out, i * classes.length, classes.length);
+          : softmaxVector(out, i * classes.length, classes.length);
       let best = 0;
       if (task.kind === 'binary') best = p[1] >= 0.5 ? 1 : 0;
       else for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
