@@ -1,6 +1,6 @@
 /**
- * Checks shared by every public options object: unknown keys (with a did-you-mean), and the
- * typo-distance helpers the CLI uses for flags and values too.
+ * Checks shared by every public options object: unknown keys (with a did-you-mean), non-negative
+ * numbers, and the typo-distance helpers the CLI uses for flags and values too.
  */
 import { ValueError } from './errors.js';
 
@@ -43,6 +43,14 @@ export function closest(word: string, candidates: readonly string[]): string | u
   if (best === undefined) return undefined;
   const limit = Math.max(2, Math.floor(Math.max(word.length, best.length) / 3));
   return bestD <= limit ? best : undefined;
+}
+
+/** Throws unless `v` is a finite number ≥ 0, naming where and which option; returns it. */
+export function checkNonNegative(where: string, key: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+    throw new ValueError(`${where}: ${key} must be a finite number ≥ 0, got ${String(v)}`);
+  }
+  return v;
 }
 
 /**

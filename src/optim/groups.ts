@@ -2,7 +2,7 @@
 import { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
 import { Module } from '../nn/module.js';
-import { checkNonNegative } from './optimizer.js';
+import { checkNonNegative } from '../options.js';
 
 export interface DecayGroupsOptions {
   /** The decay λ of the decaying group (the other group gets 0). */

@@ -311,13 +311,6 @@ function copyHyper(v: unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 // Shared validation and (de)serialisation helpers for the subclasses.
 
-/** @internal Throws unless `v` is a finite number ≥ 0. */
-export function checkNonNegative(where: string, key: string, v: unknown): void {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    throw new ValueError(`${where}: ${key} must be a finite number ≥ 0, got ${String(v)}`);
-  }
-}
-
 /** @internal Throws unless `v` is a boolean. */
 export function checkBoolean(where: string, key: string, v: unknown): void {
   if (typeof v !== 'boolean') throw new ValueError(`${where}: ${key} must be a boolean, got ${String(v)}`);

@@ -5,11 +5,11 @@
  */
 import type { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
+import { checkNonNegative } from '../options.js';
 import type { Storage } from '../tensor/dtype.js';
 import { fma32, fma64 } from './exact.js';
 import {
   checkBoolean,
-  checkNonNegative,
   decodeBuffer,
   encodeBuffer,
   Optimizer,

@@ -1,11 +1,11 @@
 /** Grouped bar chart with bars growing from a zero line (negative values go below it). */
 import { ValueError } from '../errors.js';
+import { formatNumber, formatTicks } from './format.js';
 import {
   AXIS,
+  coord,
   dim,
   escapeHtml,
-  formatNumber,
-  formatTicks,
   header,
   leftMargin,
   line,
@@ -15,7 +15,6 @@ import {
   niceTicks,
   PALETTE,
   type Plot,
-  r2,
   str,
   svgOpen,
   text,
@@ -144,7 +143,7 @@ export function barChart(opts: BarChartOptions): string {
       const h = Math.abs(yv - y0);
       const tip = `${g.name} · ${cat}: ${formatNumber(v, 4)}`;
       body +=
-        `<rect x="${r2(x)}" y="${r2(top)}" width="${r2(bw - gap)}" height="${r2(h)}" fill="${colors[gi]}">` +
+        `<rect x="${coord(x)}" y="${coord(top)}" width="${coord(bw - gap)}" height="${coord(h)}" fill="${colors[gi]}">` +
         `<title>${escapeHtml(tip)}</title></rect>`;
       const lbl = formatNumber(v, 3);
       const lw = textWidth(lbl, 10.5);
@@ -152,7 +151,7 @@ export function barChart(opts: BarChartOptions): string {
         // On a white plate, so reference and grid lines running through the label do not strike it out.
         const cx = x + (bw - gap) / 2;
         const ly = v >= 0 ? yv - 4 : yv + 12;
-        values += `<rect x="${r2(cx - lw / 2 - 2)}" y="${r2(ly - 10)}" width="${r2(lw + 4)}" height="13" rx="2" fill="#fff" fill-opacity="0.9"/>`;
+        values += `<rect x="${coord(cx - lw / 2 - 2)}" y="${coord(ly - 10)}" width="${coord(lw + 4)}" height="13" rx="2" fill="#fff" fill-opacity="0.9"/>`;
         values += text(cx, ly, lbl, { size: 10.5, anchor: 'middle', fill: MUTED });
       }
     });

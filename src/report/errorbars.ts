@@ -3,13 +3,12 @@
  * 0 gets its own labelled "0" slot left of the log axis, separated by an axis-break mark.
  */
 import { ValueError } from '../errors.js';
+import { formatLogTicks, formatNumber, formatTicks } from './format.js';
 import {
   AXIS,
+  coord,
   dim,
   escapeHtml,
-  formatLogTicks,
-  formatNumber,
-  formatTicks,
   GRID,
   header,
   leftMargin,
@@ -22,7 +21,6 @@ import {
   niceTicks,
   PALETTE,
   type Plot,
-  r2,
   str,
   svgOpen,
   text,
@@ -187,7 +185,7 @@ export function errorBarChart(opts: ErrorBarChartOptions): string {
     body +=
       line(x - 5, y0, x + 5, y0, c, 'stroke-width="1.6"') +
       line(x - 5, y1, x + 5, y1, c, 'stroke-width="1.6"');
-    body += `<circle class="mark" cx="${r2(x)}" cy="${r2(sy(p.mean))}" r="${chosen ? 6 : 4}" fill="${c}" stroke="#fff" stroke-width="1.5"/>`;
+    body += `<circle class="mark" cx="${coord(x)}" cy="${coord(sy(p.mean))}" r="${chosen ? 6 : 4}" fill="${c}" stroke="#fff" stroke-width="1.5"/>`;
     body += '</g>';
   });
   if (hi !== undefined) body += annotate(pts[hi]!, sx, sy, plot);

@@ -1,17 +1,16 @@
 /** Square heatmap with a diverging palette, e.g. cosine similarity between task gradients. */
 import { ValueError } from '../errors.js';
+import { formatNumber, formatTicks } from './format.js';
 import {
   AXIS,
+  coord,
   dim,
   escapeHtml,
-  formatNumber,
-  formatTicks,
   header,
   line,
   list,
   MUTED,
   niceTicks,
-  r2,
   str,
   svgOpen,
   text,
@@ -122,7 +121,7 @@ export function heatmap(opts: HeatmapOptions): string {
       const shown = finite ? formatNumber(v, 4) : 'n/a';
       const label = finite ? fixedDigits(v, digits) : '\u2013';
       body +=
-        `<rect x="${r2(x)}" y="${r2(y)}" width="${cell}" height="${cell}" fill="${fill}" stroke="#fff" stroke-width="1">` +
+        `<rect x="${coord(x)}" y="${coord(y)}" width="${cell}" height="${cell}" fill="${fill}" stroke="#fff" stroke-width="1">` +
         `<title>${escapeHtml(`${labels[i]} × ${labels[j]}: ${shown}`)}</title></rect>`;
       body += text(x + cell / 2, y + cell / 2, label, {
         size: fontSize,
@@ -140,9 +139,9 @@ export function heatmap(opts: HeatmapOptions): string {
   for (let k = 0; k < bands; k++) {
     const y = top + (k * bh) / bands;
     const fill = divergingColor(1 - (k + 0.5) / bands);
-    body += `<rect x="${r2(bx)}" y="${r2(y)}" width="14" height="${r2(bh / bands + 0.5)}" fill="${fill}"/>`;
+    body += `<rect x="${coord(bx)}" y="${coord(y)}" width="14" height="${coord(bh / bands + 0.5)}" fill="${fill}"/>`;
   }
-  body += `<rect x="${r2(bx)}" y="${r2(top)}" width="14" height="${r2(bh)}" fill="none" stroke="${AXIS}"/>`;
+  body += `<rect x="${coord(bx)}" y="${coord(top)}" width="14" height="${coord(bh)}" fill="none" stroke="${AXIS}"/>`;
   const ct = niceTicks(min, max, 5);
   const vals = ct.values.filter((v) => v >= min - 1e-12 && v <= max + 1e-12);
   formatTicks(vals, ct.step).forEach((lbl, k) => {

@@ -5,17 +5,8 @@
 export { type BarChartOptions, type BarGroup, barChart } from './bars.js';
 export { paragraph, type ReportOptions, type ReportSection, renderReport } from './document.js';
 export { type ErrorBarChartOptions, type ErrorBarPoint, errorBarChart } from './errorbars.js';
+export { formatLogTicks, formatNumber, formatTicks } from './format.js';
 export { divergingColor, type HeatmapOptions, heatmap } from './heatmap.js';
 export { type LineChartOptions, type LineSeries, lineChart } from './line.js';
-export {
-  escapeHtml,
-  formatLogTicks,
-  formatNumber,
-  formatTicks,
-  type LogTicks,
-  logTicks,
-  niceTicks,
-  PALETTE,
-  type Ticks,
-} from './svg.js';
+export { escapeHtml, type LogTicks, logTicks, niceTicks, PALETTE, type Ticks } from './svg.js';
 export { formatCell, type TableColumn, type TableOptions, table } from './table.js';

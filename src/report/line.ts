@@ -1,11 +1,11 @@
 /** Line chart: several series of (x, y) points, optional log-scale y, gaps at non-finite points. */
 import { ValueError } from '../errors.js';
+import { formatLogTicks, formatTicks } from './format.js';
 import {
   axisLines,
+  coord,
   dim,
   escapeHtml,
-  formatLogTicks,
-  formatTicks,
   header,
   leftMargin,
   linearScale,
@@ -15,7 +15,6 @@ import {
   niceTicks,
   PALETTE,
   type Plot,
-  r2,
   str,
   svgOpen,
   xAxis,
@@ -119,7 +118,7 @@ export function lineChart(opts: LineChartOptions): string {
     const segments: string[][] = [];
     let cur: string[] = [];
     for (const [x, y] of s.points) {
-      if (usable(x, y)) cur.push(`${r2(sx(x))} ${r2(sy(y))}`);
+      if (usable(x, y)) cur.push(`${coord(sx(x))} ${coord(sy(y))}`);
       else if (cur.length > 0) {
         segments.push(cur);
         cur = [];

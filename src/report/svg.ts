@@ -33,64 +33,9 @@ export function escapeHtml(s: string): string {
 }
 
 /** Rounds a coordinate for compact markup. */
-export function r2(v: number): string {
+export function coord(v: number): string {
   const s = (Math.round(v * 100) / 100).toString();
   return s === '-0' ? '0' : s;
-}
-
-function group(intPart: string): string {
-  return intPart.length > 4 ? intPart.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : intPart;
-}
-
-/** Formats `v` with `decimals` fixed decimals, thousands separators and a real minus sign. */
-function fixed(v: number, decimals: number): string {
-  let s = Math.abs(v).toFixed(decimals);
-  const [i, f] = s.split('.');
-  s = group(i!) + (f === undefined ? '' : `.${f}`);
-  return v < 0 && Number(s.replace(/,/g, '')) !== 0 ? `\u2212${s}` : s;
-}
-
-/** `1e-4`, `2.5e6`: exponent notation with at most `sig` significant digits and no trailing zeros. */
-function expo(v: number, sig: number): string {
-  const [m, e] = v.toExponential(Math.max(0, sig - 1)).split('e');
-  const mant = m!.includes('.') ? m!.replace(/\.?0+$/, '') : m!;
-  return `${mant}e${Number(e)}`.replace(/-/g, '\u2212');
-}
-
-/**
- * A general-purpose number for annotations and table cells: `digits` significant digits, trailing zeros
- * dropped, exponent notation for very small or very large magnitudes. Non-finite values print as `–`.
- */
-export function formatNumber(v: number, digits = 3): string {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? '\u2013' : v > 0 ? '\u221e' : '\u2212\u221e';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a < 1e-3 || a >= 1e7) return expo(v, digits);
-  if (Number.isInteger(v) && a < 1e7) return fixed(v, 0);
-  const mag = Math.floor(Math.log10(a));
-  const decimals = Math.max(0, Math.min(12, digits - 1 - mag));
-  let s = fixed(v, decimals);
-  if (s.includes('.')) s = s.replace(/\.?0+$/, '');
-  return s;
-}
-
-/**
- * Labels for linear ticks spaced `step` apart: enough decimals that neighbours differ, one notation for
- * the whole axis (exponent notation when every magnitude is ≥ 10⁷ or < 10⁻³).
- */
-export function formatTicks(values: readonly number[], step: number): string[] {
-  const maxAbs = Math.max(step, ...values.map(Math.abs));
-  const useExp = maxAbs >= 1e7 || maxAbs < 1e-3;
-  const decimals = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
-  return values.map((v) => {
-    if (Math.abs(v) < step * 1e-9) return '0';
-    if (!useExp) return fixed(v, decimals);
-    const sig = Math.max(
-      1,
-      Math.floor(Math.log10(Math.abs(v)) + 1e-9) - Math.floor(Math.log10(step) + 1e-9) + 1,
-    );
-    return expo(v, sig);
-  });
 }
 
 export interface Ticks {
@@ -203,15 +148,6 @@ export function logTicks(min: number, max: number): LogTicks {
   return { min: values[0]!, max: values[values.length - 1]!, values, minor };
 }
 
-/**
- * Labels for log-axis ticks, one notation per axis: plain decimals when every tick is in [0.01, 10⁵),
- * else `1e-5` style for all of them.
- */
-export function formatLogTicks(values: readonly number[]): string[] {
-  const plain = values.every((v) => Math.abs(v) >= 0.01 && Math.abs(v) < 1e5);
-  return values.map((v) => (plain ? formatNumber(v, 3) : expo(v, 3)));
-}
-
 /** A linear map from [d0, d1] to [r0, r1]. */
 export function linearScale(d0: number, d1: number, r0: number, r1: number): (v: number) => number {
   const k = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
@@ -269,21 +205,21 @@ export interface TextOpts {
 
 /** A `<text>` element with escaped content. */
 export function text(x: number, y: number, content: string, o: TextOpts = {}): string {
-  const attrs = [`x="${r2(x)}"`, `y="${r2(y)}"`, `font-size="${o.size ?? 12}"`];
+  const attrs = [`x="${coord(x)}"`, `y="${coord(y)}"`, `font-size="${o.size ?? 12}"`];
   if (o.anchor && o.anchor !== 'start') attrs.push(`text-anchor="${o.anchor}"`);
   if (o.weight && o.weight !== 'normal') attrs.push(`font-weight="${o.weight}"`);
   attrs.push(`fill="${o.fill ?? TEXT}"`);
   if (o.baseline === 'middle') attrs.push('dominant-baseline="central"');
   else if (o.baseline === 'hanging') attrs.push('dominant-baseline="hanging"');
   if (o.italic) attrs.push('font-style="italic"');
-  if (o.rotate) attrs.push(`transform="rotate(${o.rotate} ${r2(x)} ${r2(y)})"`);
+  if (o.rotate) attrs.push(`transform="rotate(${o.rotate} ${coord(x)} ${coord(y)})"`);
   if (o.cls) attrs.push(`class="${o.cls}"`);
   if (o.halo) attrs.push('stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"');
   return `<text ${attrs.join(' ')}>${escapeHtml(content)}</text>`;
 }
 
 export function line(x1: number, y1: number, x2: number, y2: number, stroke: string, extra = ''): string {
-  return `<line x1="${r2(x1)}" y1="${r2(y1)}" x2="${r2(x2)}" y2="${r2(y2)}" stroke="${stroke}"${extra ? ` ${extra}` : ''}/>`;
+  return `<line x1="${coord(x1)}" y1="${coord(y1)}" x2="${coord(x2)}" y2="${coord(y2)}" stroke="${stroke}"${extra ? ` ${extra}` : ''}/>`;
 }
 
 /** Opening `<svg>` tag (responsive via viewBox) with an accessible `<title>`. */
@@ -348,12 +284,12 @@ export function header(width: number, title: string, legend: LegendItem[], note?
 
 function legendSwatch(x: number, y: number, it: LegendItem): string {
   if (it.kind === 'box') {
-    return `<rect x="${r2(x + 4)}" y="${r2(y - 6)}" width="16" height="12" rx="2" fill="${it.color}"/>`;
+    return `<rect x="${coord(x + 4)}" y="${coord(y - 6)}" width="16" height="12" rx="2" fill="${it.color}"/>`;
   }
   if (it.kind === 'marker') {
     return (
       line(x, y, x + 22, y, it.color, 'stroke-width="1.5"') +
-      `<circle cx="${r2(x + 11)}" cy="${r2(y)}" r="4" fill="${it.color}"/>`
+      `<circle cx="${coord(x + 11)}" cy="${coord(y)}" r="4" fill="${it.color}"/>`
     );
   }
   const dash = it.dashed ? ' stroke-dasharray="6 4"' : '';

@@ -1,6 +1,7 @@
 /** HTML tables with escaped cells; numeric columns are right-aligned with tabular figures. */
 import { ValueError } from '../errors.js';
-import { escapeHtml, formatNumber, str } from './svg.js';
+import { formatNumber } from './format.js';
+import { escapeHtml, str } from './svg.js';
 
 export interface TableColumn {
   key: string;

@@ -1,7 +1,8 @@
 import { ValueError } from '../../errors.js';
+import { checkNonNegative } from '../../options.js';
 import { combine, dot, matVec, quadForm, scaledGram, scaleRows } from './linalg.js';
 import { minNormSolve } from './mgda.js';
-import { checkNonNegative, toRows } from './rows.js';
+import { toRows } from './rows.js';
 import type { AggregatorResult, GradientMatrix } from './types.js';
 
 /** Options of {@link cagrad}. */

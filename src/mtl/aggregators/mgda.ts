@@ -1,6 +1,7 @@
 import { ShapeError, ValueError } from '../../errors.js';
+import { checkNonNegative } from '../../options.js';
 import { combine, diagNorms, matVec, scaledGram, solveLinear } from './linalg.js';
-import { checkInt, checkNonNegative, toRows } from './rows.js';
+import { checkInt, toRows } from './rows.js';
 import type { AggregatorResult, GradientMatrix } from './types.js';
 
 /** Options of {@link minNormWeights}. */

@@ -1,5 +1,6 @@
+import { checkNonNegative } from '../../options.js';
 import { combine, diagNorms, dot, matVec, scaledGram, solveLinear } from './linalg.js';
-import { checkInt, checkNonNegative, toRows } from './rows.js';
+import { checkInt, toRows } from './rows.js';
 import type { AggregatorResult, GradientMatrix } from './types.js';
 
 /** Options of {@link nashMTL}. */

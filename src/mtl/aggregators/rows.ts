@@ -92,11 +92,3 @@ export function checkInt(fnName: string, name: string, value: number, min: numbe
   }
   return value;
 }
-
-/** Validates a finite number option ≥ 0. */
-export function checkNonNegative(fnName: string, name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ValueError(`${fnName}: ${name} must be a finite number >= 0, got ${String(value)}`);
-  }
-  return value;
-}

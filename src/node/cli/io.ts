@@ -36,17 +36,6 @@ export function packageVersion(): string {
   return cachedVersion;
 }
 
-/** A number for tables: `-` for NaN, otherwise 4 significant decimals scaled to the magnitude. */
-export function formatNumber(v: number | undefined): string {
-  if (v === undefined || Number.isNaN(v)) return '-';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e9)) return v.toExponential(3);
-  if (a < 10) return v.toFixed(4);
-  if (a < 1000) return v.toFixed(3);
-  return v.toFixed(1);
-}
-
 /** Lays out rows as left-aligned text columns separated by two spaces. */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));

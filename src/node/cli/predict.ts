@@ -12,6 +12,7 @@ import { FormatError } from '../../errors.js';
 import type { HardSharing } from '../../mtl/architectures.js';
 import { predict } from '../../mtl/evaluate.js';
 import { sigmoid } from '../../mtl/metrics.js';
+import { formatNumber } from '../../report/format.js';
 import { softmaxVector } from '../../tensor/reduce.js';
 import { writeFileAtomic } from '../fs.js';
 import { loadSafetensors } from '../safetensors.js';
@@ -27,7 +28,7 @@ import {
   showCell,
 } from './data.js';
 import { DataError, UsageError } from './errors.js';
-import { type CliIO, formatNumber, textTable, toJson } from './io.js';
+import { type CliIO, textTable, toJson } from './io.js';
 import { configFromMetadata, type ModelConfig, restoreModel } from './model-config.js';
 
 export const PREDICT_FLAGS: Record<string, FlagSpec> = {

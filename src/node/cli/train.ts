@@ -37,6 +37,7 @@ import {
   type Weighting,
 } from '../../mtl/weighting/index.js';
 import { closest } from '../../options.js';
+import { formatNumber } from '../../report/format.js';
 import { Rng } from '../../tensor/rng.js';
 import { saveSafetensors } from '../safetensors.js';
 import {
@@ -53,7 +54,7 @@ import {
 import { checkNumericColumns, readRows, resolveColumn } from './data.js';
 import { DataError, oneLine, UsageError } from './errors.js';
 import { TRAIN_DEFAULTS, WEIGHTINGS, type WeightingName } from './help.js';
-import { type CliIO, formatNumber, packageVersion, textTable, toJson } from './io.js';
+import { type CliIO, packageVersion, textTable, toJson } from './io.js';
 import {
   ACTIVATIONS,
   type Activation,
