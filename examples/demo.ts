@@ -1,7 +1,7 @@
 /**
- * The seed's whole story on real data (Palmer Penguins): a shared ReLU trunk with one head per task
+ * The reference formulation's whole story on real data (Palmer Penguins): a shared ReLU trunk with one head per task
  * (species: 3 classes, sex: binary with missing labels, body mass: regression), L2 weight decay and
- * Adam. It answers the seed's questions with measurements:
+ * Adam. It answers its questions with measurements:
  *   1. how to choose λ: 5-fold cross-validated sweep over the weight decay;
  *   2. what sharing buys: the multi-task model vs one single-task model per task (Δm);
  *   3. L2 in the loss vs decoupled decay (AdamW);

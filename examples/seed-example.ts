@@ -1,10 +1,10 @@
 /**
- * The seed document's TensorFlow example, rewritten with mtlgrad and corrected:
- *  - one logits head per task (the seed applied softmax and then fed a logits loss);
+ * The reference formulation's TensorFlow example, rewritten with mtlgrad and corrected:
+ *  - one logits head per task (the reference formulation applied softmax and then fed a logits loss);
  *  - cross-entropy computed from logits (stable, fused softmax − one-hot backward);
- *  - weight decay on ALL weight matrices, as λ·½Σw² (the seed decayed one matrix only);
- *  - the total loss is the SUM of the task losses plus the decay term (the seed trained one task's loss only);
- *  - Adam, as in the seed.
+ *  - weight decay on ALL weight matrices, as λ·½Σw² (the reference formulation decayed one matrix only);
+ *  - the total loss is the SUM of the task losses plus the decay term (the reference formulation trained one task's loss only);
+ *  - Adam, as in the reference formulation.
  * Run: npx tsx examples/seed-example.ts
  */
 import {

@@ -52,38 +52,41 @@ export interface EngineOptions extends BackwardOptions {
   onlyLeaves?: ReadonlySet<Tensor>;
 }
 
-export function backward(root: Tensor, seed: Tensor | undefined, options: EngineOptions = {}): void {
+export function backward(root: Tensor, gradient: Tensor | undefined, options: EngineOptions = {}): void {
   if (!root.requiresGrad) {
     throw new AutogradError(
       `backward: the tensor ${fmtShape(root.shape)} does not require grad and is not part of a graph; ` +
         'set requiresGrad on the parameters before computing it (and not inside noGrad)',
     );
   }
-  let seedData: Storage;
-  if (seed === undefined) {
+  let rootGrad: Storage;
+  if (gradient === undefined) {
     if (root.size !== 1) {
       throw new AutogradError(
-        `backward: the tensor has shape ${fmtShape(root.shape)}; an implicit seed exists only for a one-element ` +
-          'tensor: reduce it (sum/mean) first or pass a seed gradient of the same shape',
+        `backward: the tensor has shape ${fmtShape(root.shape)}; an implicit gradient exists only for a one-element ` +
+          'tensor: reduce it (sum/mean) first or pass the gradient of the output, of the same shape',
       );
     }
-    seedData = allocate(root.dtype, 1);
-    seedData[0] = 1;
+    rootGrad = allocate(root.dtype, 1);
+    rootGrad[0] = 1;
   } else {
-    if (!(seed instanceof Tensor)) throw new AutogradError('backward: the seed gradient must be a Tensor');
-    if (!sameShape(seed.shape, root.shape)) {
+    if (!(gradient instanceof Tensor))
+      throw new AutogradError('backward: the output gradient must be a Tensor');
+    if (!sameShape(gradient.shape, root.shape)) {
       throw new ShapeError(
-        `backward: seed shape ${fmtShape(seed.shape)} differs from the tensor's ${fmtShape(root.shape)}`,
+        `backward: gradient shape ${fmtShape(gradient.shape)} differs from the tensor's ${fmtShape(root.shape)}`,
       );
     }
-    if (seed.dtype !== root.dtype) {
-      throw new DTypeError(`backward: seed dtype ${seed.dtype} differs from the tensor's ${root.dtype}`);
+    if (gradient.dtype !== root.dtype) {
+      throw new DTypeError(
+        `backward: gradient dtype ${gradient.dtype} differs from the tensor's ${root.dtype}`,
+      );
     }
-    seedData = seed.data;
+    rootGrad = gradient.data;
   }
   const order = topoOrder(root);
   const grads = new Map<Tensor, Accum>();
-  grads.set(root, { data: seedData, owned: false });
+  grads.set(root, { data: rootGrad, owned: false });
   const retain = options.retainGraph === true;
   const only = options.onlyLeaves;
   noGrad(() => {

@@ -9,8 +9,11 @@ import * as ops from './ops/index.js';
 import { type Axis, type Operand, type ReduceOptions, Tensor } from './tensor.js';
 
 interface TensorMethods {
-  /** Backpropagates from this tensor: a scalar, or any shape with an explicit seed gradient. */
-  backward(seed?: Tensor, options?: BackwardOptions): void;
+  /**
+   * Backpropagates from this tensor: a scalar, or any shape given `gradient` (∂L/∂this, of this
+   * tensor's shape), which computes a vector-Jacobian product.
+   */
+  backward(gradient?: Tensor, options?: BackwardOptions): void;
   /** This tensor in another dtype (differentiable; returns this when the dtype already matches). */
   to(dtype: DType): Tensor;
   add(other: Operand): Tensor;
@@ -60,8 +63,8 @@ declare module './tensor.js' {
 }
 
 const methods: TensorMethods & ThisType<Tensor> = {
-  backward(seed, options) {
-    backward(this, seed, options);
+  backward(gradient, options) {
+    backward(this, gradient, options);
   },
   to(dtype) {
     return ops.cast(this, dtype);

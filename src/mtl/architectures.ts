@@ -1,6 +1,6 @@
 /**
  * Multi-task architectures as Modules (so state dicts and safetensors work):
- *  - HardSharing: the seed's model, z = f(x) a shared trunk, y_t = g_t(z) one head per task;
+ *  - HardSharing: the reference formulation's model, z = f(x) a shared trunk, y_t = g_t(z) one head per task;
  *  - MMoE (Ma et al. 2018): shared experts, one softmax gate and one head per task.
  * Both split into encode (the shared part) and decode (the task-specific part), so a trainer can
  * take per-task gradients at the shared representation without re-running the forward pass.
@@ -60,7 +60,7 @@ export class HardSharing extends Module<Tensor, Record<string, Tensor>> implemen
   }
 
   /**
-   * The seed's model on an MLP trunk: Linear layers of sizes [inputs, ...hidden] with the activation
+   * The reference formulation's model on an MLP trunk: Linear layers of sizes [inputs, ...hidden] with the activation
    * after each (the representation z is the last hidden layer), and one Linear head per task sized
    * for its kind (classes logits, 1 logit, or `outputs` values).
    */

@@ -10,7 +10,7 @@
  *    backpropagated once per task from G_t (no forward recomputation) to form the T×D matrix J,
  *    which the method aggregates into the shared gradient. MGDA-UB aggregates the G_t themselves.
  * Weight decay comes after aggregation and is never projected with the task gradients: an L2 term
- * λ·½Σw² backpropagated on its own (decay 'l2', the seed's formulation), or the optimiser's coupled
+ * λ·½Σw² backpropagated on its own (decay 'l2', the reference formulation), or the optimiser's coupled
  * (Adam weight_decay) or decoupled (AdamW) decay. The weighting's own parameters are never decayed.
  */
 import { zeros } from '../autograd/create.js';
@@ -71,7 +71,7 @@ export interface FitOptions {
   /** λ, the weight-decay strength (default 0). */
   weightDecay?: number;
   /**
-   * How λ is applied: 'l2' adds λ·½Σw² to the loss (the seed; equals Adam's coupled decay),
+   * How λ is applied: 'l2' adds λ·½Σw² to the loss (the reference formulation; equals Adam's coupled decay),
    * 'coupled' passes it to the optimiser as weight_decay, 'decoupled' uses AdamW's decay.
    */
   decay?: 'l2' | 'coupled' | 'decoupled';

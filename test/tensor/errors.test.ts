@@ -157,7 +157,7 @@ describe('autograd errors', () => {
     const x = tensor([1, 2, 3], { requiresGrad: true });
     const e = thrown(() => x.mul(2).backward(), AutogradError);
     expect(e.message).toMatch(
-      /^backward: the tensor has shape \[3\]; an implicit seed exists only for a one-element tensor/,
+      /^backward: the tensor has shape \[3\]; an implicit gradient exists only for a one-element tensor/,
     );
   });
 
@@ -169,9 +169,9 @@ describe('autograd errors', () => {
   it('a seed of the wrong shape or dtype', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const e = thrown(() => x.mul(2).backward(tensor([1, 2, 3])), ShapeError);
-    expect(e.message).toBe("backward: seed shape [3] differs from the tensor's [2]");
+    expect(e.message).toBe("backward: gradient shape [3] differs from the tensor's [2]");
     const d = thrown(() => x.mul(2).backward(tensor([1, 1], { dtype: 'float64' })), DTypeError);
-    expect(d.message).toBe("backward: seed dtype float64 differs from the tensor's float32");
+    expect(d.message).toBe("backward: gradient dtype float64 differs from the tensor's float32");
     thrown(() => x.mul(2).backward([1, 1] as unknown as Tensor), AutogradError);
   });
 

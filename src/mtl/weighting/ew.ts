@@ -11,8 +11,8 @@ export function weightedSum(losses: readonly Tensor[], weights: readonly number[
 }
 
 /**
- * Equal weighting: L = Σ_t w_t·L_t with w_t the task spec's weight (1 by default), the seed's
- * plain sum of task losses. (LibMTL's EW also sums.)
+ * Equal weighting: L = Σ_t w_t·L_t with w_t the task spec's weight (1 by default), the reference
+ * formulation's plain sum of task losses. (LibMTL's EW also sums.)
  */
 export class EW implements LossWeighting {
   readonly type = 'loss';
