@@ -1,27 +1,23 @@
 /** Grouped bar chart with bars growing from a zero line (negative values go below it). */
 import { ValueError } from '../errors.js';
-import { formatNumber, formatTicks } from './format.js';
+import { formatNumber } from './format.js';
+import { chartBasics, chartFrame, linearAxisTicks } from './frame.js';
 import {
   AXIS,
   coord,
-  dim,
   escapeHtml,
-  header,
-  leftMargin,
+  type LegendItem,
   line,
-  linearScale,
   list,
   MUTED,
   niceTicks,
   PALETTE,
   type Plot,
   str,
-  svgOpen,
   text,
   textWidth,
   truncate,
   wrapText,
-  yAxis,
 } from './svg.js';
 
 export interface BarGroup {
@@ -45,12 +41,59 @@ export interface BarChartOptions {
 }
 
 export function barChart(opts: BarChartOptions): string {
-  const title = str('barChart: title', opts.title);
-  const yLabel = str('barChart: yLabel', opts.yLabel);
-  const xLabel = opts.xLabel === undefined ? '' : str('barChart: xLabel', opts.xLabel);
+  const basics = chartBasics('barChart', { ...opts, xLabel: opts.xLabel ?? '' });
+  const { title, width, height, xLabel } = basics;
   const note = opts.note === undefined ? undefined : str('barChart: note', opts.note);
-  const width = dim('barChart: width', opts.width, 900, 200);
-  const height = dim('barChart: height', opts.height, 400, 150);
+  const { cats, groups, ref } = checkBars(title, opts);
+  const colors = groups.map((_, i) => PALETTE[i % PALETTE.length]!);
+  const legend: LegendItem[] =
+    groups.length > 1 ? groups.map((g, i) => ({ name: g.name, color: colors[i]!, kind: 'box' })) : [];
+  if (ref !== undefined) {
+    legend.push({
+      name: `${ref.label} (${formatNumber(ref.value, 3)})`,
+      color: '#333',
+      dashed: true,
+      kind: 'line',
+    });
+  }
+  const all = groups.flatMap((g) => g.values as number[]);
+  if (ref !== undefined) all.push(ref.value);
+  // Headroom beyond the longest bars for their value labels.
+  const lo = Math.min(0, ...all);
+  const hi = Math.max(0, ...all);
+  const room = (hi - lo) * 0.08;
+  const yt = niceTicks(lo < 0 ? lo - room : lo, hi > 0 ? hi + room : hi, 7);
+  let labels: CategoryLabels | undefined;
+  const frame = chartFrame(basics, {
+    cls: 'bar-chart',
+    legend,
+    note,
+    y: { ticks: linearAxisTicks(yt), domain: [yt.min, yt.max] },
+    below: (left) => {
+      labels = layoutLabels(cats, left, (width - 24 - left) / cats.length);
+      return labels.height + (xLabel !== '' ? 30 : 10);
+    },
+  });
+  const { plot, sy } = frame;
+  const slot = (plot.right - plot.left) / cats.length;
+  const marks = bars(groups, cats, colors, plot, sy, slot);
+  let body = marks.bars + categoryLabels(cats, labels!, plot, slot);
+  body += line(plot.left, plot.top, plot.left, plot.bottom, AXIS);
+  body += line(plot.left, plot.bottom, plot.right, plot.bottom, AXIS);
+  if (yt.min < 0) body += line(plot.left, sy(0), plot.right, sy(0), '#333', 'stroke-width="1.2"');
+  if (ref !== undefined) {
+    const ry = sy(ref.value);
+    // Labelled in the legend, not on the plot, where it would collide with bars.
+    body += line(plot.left, ry, plot.right, ry, '#333', 'stroke-width="1.2" stroke-dasharray="6 4"');
+  }
+  body += marks.values; // value labels go on top of everything, including the reference line
+  if (xLabel !== '') {
+    body += text((plot.left + plot.right) / 2, height - 12, xLabel, { size: 13, anchor: 'middle' });
+  }
+  return `${frame.svg}${body}</svg>`;
+}
+
+function checkBars(title: string, opts: BarChartOptions) {
   const cats = list(`barChart "${title}": categories`, opts.categories);
   cats.forEach((c, i) => str(`barChart "${title}": categories[${i}]`, c));
   const groups = list(`barChart "${title}": groups`, opts.groups);
@@ -76,60 +119,56 @@ export function barChart(opts: BarChartOptions): string {
       throw new ValueError(`barChart "${title}": referenceLine.value must be finite`);
     str(`barChart "${title}": referenceLine.label`, ref.label);
   }
+  return { cats, groups, ref };
+}
 
-  const colors = groups.map((_, i) => PALETTE[i % PALETTE.length]!);
-  const head = header(
-    width,
-    title,
-    [
-      ...(groups.length > 1
-        ? groups.map((g, i) => ({ name: g.name, color: colors[i]!, kind: 'box' as const }))
-        : []),
-      ...(ref !== undefined
-        ? [
-            {
-              name: `${ref.label} (${formatNumber(ref.value, 3)})`,
-              color: '#333',
-              dashed: true,
-              kind: 'line' as const,
-            },
-          ]
-        : []),
-    ],
-    note,
-  );
-  const all = groups.flatMap((g) => g.values as number[]);
-  if (ref !== undefined) all.push(ref.value);
-  // Headroom beyond the longest bars for their value labels.
-  const lo = Math.min(0, ...all);
-  const hi = Math.max(0, ...all);
-  const room = (hi - lo) * 0.08;
-  const yt = niceTicks(lo < 0 ? lo - room : lo, hi > 0 ? hi + room : hi, 7);
-  const yTicks = formatTicks(yt.values, yt.step).map((label, i) => ({ value: yt.values[i]!, label }));
+/** Category labels: one line, two wrapped lines, or rotated when they do not fit their slot. */
+interface CategoryLabels {
+  fits: boolean;
+  wrapped: string[][];
+  rotated: string[];
+  /** Height they need under the plot. */
+  height: number;
+}
 
-  // Category labels: one line, two wrapped lines, or rotated when they do not fit their slot.
-  const left = leftMargin(
-    yTicks.map((t) => t.label),
-    yLabel !== '',
-  );
-  const slot = (width - 24 - left) / cats.length;
+function layoutLabels(cats: readonly string[], left: number, slot: number): CategoryLabels {
   const wrapped = cats.map((c) => wrapText(c, 12, slot - 8));
   const fits = wrapped.every((ls) => ls.length <= 2 && ls.every((l) => textWidth(l, 12) <= slot - 4));
   // Rotated labels (−35°) are cut to 150 px and to the room left of their slot; the tooltip has the full name.
   const rotated = cats.map((c, i) => truncate(c, 12, Math.min(150, (left + (i + 0.5) * slot - 8) / 0.82)));
   const maxW = Math.max(...rotated.map((c) => textWidth(c, 12)));
-  const labelH = fits ? Math.max(...wrapped.map((ls) => ls.length)) * 15 + 8 : maxW * 0.58 + 22;
-  const plot: Plot = {
-    left,
-    top: head.bottom + 14,
-    right: width - 24,
-    bottom: height - labelH - (xLabel !== '' ? 30 : 10),
-  };
-  const sy = linearScale(yt.min, yt.max, plot.bottom, plot.top);
-  const y0 = sy(0);
+  const height = fits ? Math.max(...wrapped.map((ls) => ls.length)) * 15 + 8 : maxW * 0.58 + 22;
+  return { fits, wrapped, rotated, height };
+}
 
-  let body = yAxis(plot, yTicks, sy, yLabel);
-  let values = ''; // value labels go on top of everything, including the reference line
+function categoryLabels(cats: readonly string[], labels: CategoryLabels, plot: Plot, slot: number): string {
+  let body = '';
+  cats.forEach((cat, ci) => {
+    const cx = plot.left + (ci + 0.5) * slot;
+    if (labels.fits) {
+      labels.wrapped[ci]!.forEach((ln, k) => {
+        body += text(cx, plot.bottom + 18 + k * 15, ln, { size: 12, anchor: 'middle' });
+      });
+    } else {
+      const t = text(cx + 4, plot.bottom + 14, labels.rotated[ci]!, { size: 12, anchor: 'end', rotate: -35 });
+      body += labels.rotated[ci] === cat ? t : `<g><title>${escapeHtml(cat)}</title>${t}</g>`;
+    }
+  });
+  return body;
+}
+
+/** The bars with their tooltips, and the value labels (on white plates) drawn later on top. */
+function bars(
+  groups: readonly BarGroup[],
+  cats: readonly string[],
+  colors: string[],
+  plot: Plot,
+  sy: (v: number) => number,
+  slot: number,
+): { bars: string; values: string } {
+  let body = '';
+  let values = '';
+  const y0 = sy(0);
   const inner = slot * 0.8;
   const bw = inner / groups.length;
   const gap = bw > 8 ? 2 : 0;
@@ -155,27 +194,6 @@ export function barChart(opts: BarChartOptions): string {
         values += text(cx, ly, lbl, { size: 10.5, anchor: 'middle', fill: MUTED });
       }
     });
-    const cx = plot.left + (ci + 0.5) * slot;
-    if (fits) {
-      wrapped[ci]!.forEach((ln, k) => {
-        body += text(cx, plot.bottom + 18 + k * 15, ln, { size: 12, anchor: 'middle' });
-      });
-    } else {
-      const t = text(cx + 4, plot.bottom + 14, rotated[ci]!, { size: 12, anchor: 'end', rotate: -35 });
-      body += rotated[ci] === cat ? t : `<g><title>${escapeHtml(cat)}</title>${t}</g>`;
-    }
   });
-  body += line(plot.left, plot.top, plot.left, plot.bottom, AXIS);
-  body += line(plot.left, plot.bottom, plot.right, plot.bottom, AXIS);
-  if (yt.min < 0) body += line(plot.left, y0, plot.right, y0, '#333', 'stroke-width="1.2"');
-  if (ref !== undefined) {
-    const ry = sy(ref.value);
-    // Labelled in the legend, not on the plot, where it would collide with bars.
-    body += line(plot.left, ry, plot.right, ry, '#333', 'stroke-width="1.2" stroke-dasharray="6 4"');
-  }
-  body += values;
-  if (xLabel !== '') {
-    body += text((plot.left + plot.right) / 2, height - 12, xLabel, { size: 13, anchor: 'middle' });
-  }
-  return `${svgOpen(width, height, title, 'bar-chart')}${head.svg}${body}</svg>`;
+  return { bars: body, values };
 }

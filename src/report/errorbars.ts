@@ -3,29 +3,25 @@
  * 0 gets its own labelled "0" slot left of the log axis, separated by an axis-break mark.
  */
 import { ValueError } from '../errors.js';
-import { formatLogTicks, formatNumber, formatTicks } from './format.js';
+import { formatNumber } from './format.js';
+import { chartBasics, chartFrame, linearAxisTicks, logAxisTicks, type Tick, xAxisRoom } from './frame.js';
 import {
   AXIS,
   coord,
-  dim,
   escapeHtml,
   GRID,
-  header,
-  leftMargin,
   line,
   linearScale,
   list,
   logScale,
   logTicks,
-  MUTED,
   niceTicks,
   PALETTE,
   type Plot,
   str,
-  svgOpen,
   text,
   textWidth,
-  yAxis,
+  xAxis,
 } from './svg.js';
 
 export interface ErrorBarPoint {
@@ -55,13 +51,42 @@ const CHOSEN = PALETTE[3]!;
 const PAD = 18;
 
 export function errorBarChart(opts: ErrorBarChartOptions): string {
-  const title = str('errorBarChart: title', opts.title);
-  const xLabel = str('errorBarChart: xLabel', opts.xLabel);
-  const yLabel = str('errorBarChart: yLabel', opts.yLabel);
-  const width = dim('errorBarChart: width', opts.width, 900, 200);
-  const height = dim('errorBarChart: height', opts.height, 400, 150);
+  const basics = chartBasics('errorBarChart', opts);
   const logX = opts.logX === true;
-  const pts = list(`errorBarChart "${title}": points`, opts.points);
+  const pts = checkPoints(basics.title, opts.points, logX);
+  const hi = opts.highlight;
+  if (hi !== undefined && (!Number.isInteger(hi) || hi < 0 || hi >= pts.length)) {
+    throw new ValueError(
+      `errorBarChart "${basics.title}": highlight must be an index in [0, ${pts.length - 1}], got ${hi}`,
+    );
+  }
+  const legend = [{ name: 'mean ± 1 std', color: BASE, kind: 'marker' as const }];
+  if (hi !== undefined) legend.push({ name: 'chosen', color: CHOSEN, kind: 'marker' });
+  const yt = niceTicks(
+    Math.min(...pts.map((p) => p.mean - p.std)),
+    Math.max(...pts.map((p) => p.mean + p.std)),
+    7,
+  );
+  const frame = chartFrame(basics, {
+    cls: 'errorbar-chart',
+    legend,
+    y: { ticks: linearAxisTicks(yt), domain: [yt.min, yt.max] },
+    below: xAxisRoom(basics.xLabel),
+  });
+  const { plot, sy } = frame;
+  const xs = placeX(pts, logX, plot);
+  let body = xAxisWithBreak(plot, xs, basics.xLabel);
+  body += points(pts, xs, sy, hi);
+  if (hi !== undefined) body += annotate(pts[hi]!, xs.sx, sy, plot);
+  return `${frame.svg}${body}</svg>`;
+}
+
+function checkPoints(
+  title: string,
+  points: readonly ErrorBarPoint[],
+  logX: boolean,
+): readonly ErrorBarPoint[] {
+  const pts = list(`errorBarChart "${title}": points`, points);
   pts.forEach((p, i) => {
     for (const k of ['x', 'mean', 'std'] as const) {
       if (typeof p[k] !== 'number' || !Number.isFinite(p[k])) {
@@ -79,91 +104,75 @@ export function errorBarChart(opts: ErrorBarChartOptions): string {
     }
     if (p.label !== undefined) str(`errorBarChart "${title}": points[${i}].label`, p.label);
   });
-  const hi = opts.highlight;
-  if (hi !== undefined && (!Number.isInteger(hi) || hi < 0 || hi >= pts.length)) {
-    throw new ValueError(
-      `errorBarChart "${title}": highlight must be an index in [0, ${pts.length - 1}], got ${hi}`,
-    );
-  }
-  const positive = pts.filter((p) => p.x > 0).map((p) => p.x);
-  if (logX && positive.length === 0) {
+  if (logX && !pts.some((p) => p.x > 0)) {
     throw new ValueError(`errorBarChart "${title}": logX needs at least one x > 0`);
   }
+  return pts;
+}
 
-  const legend = [{ name: 'mean ± 1 std', color: BASE, kind: 'marker' as const }];
-  if (hi !== undefined) legend.push({ name: 'chosen', color: CHOSEN, kind: 'marker' });
-  const head = header(width, title, legend);
+/** Where x values go: a log or linear region, plus a "0" slot on the left when logX and some x is 0. */
+interface XPlacement {
+  sx: (v: number) => number;
+  ticks: Tick[];
+  minor: number[];
+  hasZero: boolean;
+  /** The axis-break position between the 0 slot and the log region. */
+  breakX: number;
+  /** Where the log (or linear) region starts. */
+  regionLeft: number;
+}
 
-  const yt = niceTicks(
-    Math.min(...pts.map((p) => p.mean - p.std)),
-    Math.max(...pts.map((p) => p.mean + p.std)),
-    7,
-  );
-  const yTicks = formatTicks(yt.values, yt.step).map((label, i) => ({ value: yt.values[i]!, label }));
-  const plot: Plot = {
-    left: leftMargin(
-      yTicks.map((t) => t.label),
-      yLabel !== '',
-    ),
-    top: head.bottom + 14,
-    right: width - 24,
-    bottom: height - (xLabel !== '' ? 56 : 34),
-  };
-  const sy = linearScale(yt.min, yt.max, plot.bottom, plot.top);
-
-  // x placement: a log or linear region, plus a "0" slot on the left when logX and some x is 0.
+function placeX(pts: readonly ErrorBarPoint[], logX: boolean, plot: Plot): XPlacement {
   const hasZero = logX && pts.some((p) => p.x === 0);
   const zeroX = plot.left + PAD + 8;
   const breakX = zeroX + 28;
   const regionLeft = hasZero ? breakX + 14 : plot.left;
-  let sx: (v: number) => number;
-  let xTicks: { value: number; label: string }[];
-  let minor: number[] = [];
-  if (logX) {
-    const lt = logTicks(Math.min(...positive), Math.max(...positive));
-    const ls = logScale(lt.min, lt.max, regionLeft + PAD, plot.right - PAD);
-    sx = (v) => (v === 0 ? zeroX : ls(v));
-    xTicks = formatLogTicks(lt.values).map((label, i) => ({ value: lt.values[i]!, label }));
-    if (hasZero) xTicks.unshift({ value: 0, label: '0' });
-    minor = lt.minor;
-  } else {
+  if (!logX) {
     const xt = niceTicks(Math.min(...pts.map((p) => p.x)), Math.max(...pts.map((p) => p.x)), 8);
-    sx = linearScale(xt.min, xt.max, plot.left + PAD, plot.right - PAD);
-    xTicks = formatTicks(xt.values, xt.step).map((label, i) => ({ value: xt.values[i]!, label }));
+    const sx = linearScale(xt.min, xt.max, plot.left + PAD, plot.right - PAD);
+    return { sx, ticks: linearAxisTicks(xt), minor: [], hasZero, breakX, regionLeft };
   }
+  const positive = pts.filter((p) => p.x > 0).map((p) => p.x);
+  const lt = logTicks(Math.min(...positive), Math.max(...positive));
+  const ls = logScale(lt.min, lt.max, regionLeft + PAD, plot.right - PAD);
+  const ticks = logAxisTicks(lt);
+  if (hasZero) ticks.unshift({ value: 0, label: '0' });
+  return { sx: (v) => (v === 0 ? zeroX : ls(v)), ticks, minor: lt.minor, hasZero, breakX, regionLeft };
+}
 
-  let body = yAxis(plot, yTicks, sy, yLabel);
-  for (const v of minor) {
-    body += line(sx(v), plot.top, sx(v), plot.bottom, GRID, 'stroke-width="0.6" stroke-dasharray="2 3"');
-  }
-  for (const t of xTicks) {
-    const x = sx(t.value);
-    body += line(x, plot.top, x, plot.bottom, GRID) + line(x, plot.bottom, x, plot.bottom + 5, AXIS);
-    body += text(x, plot.bottom + 19, t.label, { size: 11.5, anchor: 'middle', fill: MUTED });
-  }
+/** The x grid, ticks and label, and both axis lines; with a 0 slot the x axis is broken before the log region. */
+function xAxisWithBreak(plot: Plot, xs: XPlacement, xLabel: string): string {
+  let body = xAxis(plot, xs.ticks, xs.sx, '', xs.minor);
   if (xLabel !== '') {
-    body += text((regionLeft + plot.right) / 2, plot.bottom + 42, xLabel, { size: 13, anchor: 'middle' });
+    body += text((xs.regionLeft + plot.right) / 2, plot.bottom + 42, xLabel, { size: 13, anchor: 'middle' });
   }
   body += line(plot.left, plot.top, plot.left, plot.bottom, AXIS);
-  if (hasZero) {
-    // Axis broken between the 0 slot and the log region: a gap with two slanted strokes.
-    body += line(plot.left, plot.bottom, breakX - 4, plot.bottom, AXIS);
-    body += line(breakX + 4, plot.bottom, plot.right, plot.bottom, AXIS);
-    body += `<g class="axis-break" stroke="${AXIS}" stroke-width="1.5">`;
-    for (const dx of [-4, 4])
-      body += line(breakX + dx - 3, plot.bottom + 6, breakX + dx + 3, plot.bottom - 6, AXIS);
-    body += '</g>';
-    body += line(breakX, plot.top, breakX, plot.bottom, GRID, 'stroke-dasharray="1 4"');
-  } else {
-    body += line(plot.left, plot.bottom, plot.right, plot.bottom, AXIS);
-  }
+  if (!xs.hasZero) return body + line(plot.left, plot.bottom, plot.right, plot.bottom, AXIS);
+  // A gap with two slanted strokes.
+  const { breakX } = xs;
+  body += line(plot.left, plot.bottom, breakX - 4, plot.bottom, AXIS);
+  body += line(breakX + 4, plot.bottom, plot.right, plot.bottom, AXIS);
+  body += `<g class="axis-break" stroke="${AXIS}" stroke-width="1.5">`;
+  for (const dx of [-4, 4])
+    body += line(breakX + dx - 3, plot.bottom + 6, breakX + dx + 3, plot.bottom - 6, AXIS);
+  body += '</g>';
+  return body + line(breakX, plot.top, breakX, plot.bottom, GRID, 'stroke-dasharray="1 4"');
+}
 
-  // Thin connecting line in x order (dotted across the axis break), then bars and markers.
+/** A thin connecting line in x order (dotted across the axis break), then each bar and marker. */
+function points(
+  pts: readonly ErrorBarPoint[],
+  xs: XPlacement,
+  sy: (v: number) => number,
+  hi: number | undefined,
+): string {
+  const { sx } = xs;
+  let body = '';
   const order = pts.map((_, i) => i).sort((a, b) => pts[a]!.x - pts[b]!.x);
   for (let k = 1; k < order.length; k++) {
     const a = pts[order[k - 1]!]!;
     const b = pts[order[k]!]!;
-    const dash = hasZero && a.x === 0 && b.x > 0 ? ' stroke-dasharray="2 3"' : '';
+    const dash = xs.hasZero && a.x === 0 && b.x > 0 ? ' stroke-dasharray="2 3"' : '';
     body += line(
       sx(a.x),
       sy(a.mean),
@@ -188,9 +197,7 @@ export function errorBarChart(opts: ErrorBarChartOptions): string {
     body += `<circle class="mark" cx="${coord(x)}" cy="${coord(sy(p.mean))}" r="${chosen ? 6 : 4}" fill="${c}" stroke="#fff" stroke-width="1.5"/>`;
     body += '</g>';
   });
-  if (hi !== undefined) body += annotate(pts[hi]!, sx, sy, plot);
-
-  return `${svgOpen(width, height, title, 'errorbar-chart')}${head.svg}${body}</svg>`;
+  return body;
 }
 
 function annotate(

@@ -1,24 +1,17 @@
 /** Line chart: several series of (x, y) points, optional log-scale y, gaps at non-finite points. */
 import { ValueError } from '../errors.js';
-import { formatLogTicks, formatTicks } from './format.js';
+import { chartBasics, chartFrame, linearAxisTicks, logAxisTicks, type Tick, xAxisRoom } from './frame.js';
 import {
   axisLines,
   coord,
-  dim,
   escapeHtml,
-  header,
-  leftMargin,
   linearScale,
   list,
-  logScale,
   logTicks,
   niceTicks,
   PALETTE,
-  type Plot,
   str,
-  svgOpen,
   xAxis,
-  yAxis,
 } from './svg.js';
 
 export interface LineSeries {
@@ -44,19 +37,48 @@ export interface LineChartOptions {
  * line, so a diverged run shows a gap instead of a plunge to 0. An isolated finite point is drawn as a dot.
  */
 export function lineChart(opts: LineChartOptions): string {
-  const title = str('lineChart: title', opts.title);
-  const xLabel = str('lineChart: xLabel', opts.xLabel);
-  const yLabel = str('lineChart: yLabel', opts.yLabel);
-  const width = dim('lineChart: width', opts.width, 900, 200);
-  const height = dim('lineChart: height', opts.height, 400, 150);
+  const basics = chartBasics('lineChart', opts);
   const logY = opts.logY === true;
-  list(`lineChart "${title}": series`, opts.series);
   const usable = (x: number, y: number) => Number.isFinite(x) && Number.isFinite(y) && (!logY || y > 0);
+  const ext = extent(basics.title, opts.series, usable, logY);
+  const colors = opts.series.map((_, i) => PALETTE[i % PALETTE.length]!);
+  const legend = opts.series.map((s, i) => ({ name: s.name, color: colors[i]!, dashed: s.dashed === true }));
+
+  const xt = niceTicks(ext.xmin, ext.xmax, 8);
+  let y: { ticks: Tick[]; domain: [number, number]; log: boolean; minor: number[] };
+  if (logY) {
+    const lt = logTicks(ext.ymin, ext.ymax);
+    y = { ticks: logAxisTicks(lt), domain: [lt.min, lt.max], log: true, minor: lt.minor };
+  } else {
+    const yt = niceTicks(ext.ymin, ext.ymax, 7);
+    y = { ticks: linearAxisTicks(yt), domain: [yt.min, yt.max], log: false, minor: [] };
+  }
+  const frame = chartFrame(basics, { cls: 'line-chart', legend, y, below: xAxisRoom(basics.xLabel) });
+  const { plot, sy } = frame;
+  const sx = linearScale(xt.min, xt.max, plot.left, plot.right);
+
+  let body = xAxis(plot, linearAxisTicks(xt), sx, basics.xLabel) + axisLines(plot);
+  opts.series.forEach((s, i) => {
+    body += seriesMarks(s, colors[i]!, (x, yv) =>
+      usable(x, yv) ? `${coord(sx(x))} ${coord(sy(yv))}` : null,
+    );
+  });
+  return `${frame.svg}${body}</svg>`;
+}
+
+/** Checks the series and returns the range of their usable points. */
+function extent(
+  title: string,
+  series: readonly LineSeries[],
+  usable: (x: number, y: number) => boolean,
+  logY: boolean,
+): { xmin: number; xmax: number; ymin: number; ymax: number } {
+  list(`lineChart "${title}": series`, series);
   let xmin = Infinity;
   let xmax = -Infinity;
   let ymin = Infinity;
   let ymax = -Infinity;
-  opts.series.forEach((s, i) => {
+  series.forEach((s, i) => {
     str(`lineChart "${title}": series[${i}].name`, s.name);
     list(`lineChart "${title}": series "${s.name}" points`, s.points, false).forEach((p, j) => {
       if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number') {
@@ -74,76 +96,40 @@ export function lineChart(opts: LineChartOptions): string {
   });
   if (xmin > xmax) {
     throw new ValueError(
-      `lineChart "${title}": no finite${logY ? ', positive' : ''} points to draw in ${opts.series.length} series`,
+      `lineChart "${title}": no finite${logY ? ', positive' : ''} points to draw in ${series.length} series`,
     );
   }
+  return { xmin, xmax, ymin, ymax };
+}
 
-  const colors = opts.series.map((_, i) => PALETTE[i % PALETTE.length]!);
-  const head = header(
-    width,
-    title,
-    opts.series.map((s, i) => ({ name: s.name, color: colors[i]!, dashed: s.dashed === true })),
-  );
-
-  const xt = niceTicks(xmin, xmax, 8);
-  const xTicks = formatTicks(xt.values, xt.step).map((label, i) => ({ value: xt.values[i]!, label }));
-  let yTicks: { value: number; label: string }[];
-  let yDomain: [number, number];
-  let minor: number[] = [];
-  if (logY) {
-    const lt = logTicks(ymin, ymax);
-    yTicks = formatLogTicks(lt.values).map((label, i) => ({ value: lt.values[i]!, label }));
-    yDomain = [lt.min, lt.max];
-    minor = lt.minor;
-  } else {
-    const yt = niceTicks(ymin, ymax, 7);
-    yTicks = formatTicks(yt.values, yt.step).map((label, i) => ({ value: yt.values[i]!, label }));
-    yDomain = [yt.min, yt.max];
+/** One series: a path through each run of usable points (`at` gives "x y" or null), a dot for a lone point. */
+function seriesMarks(s: LineSeries, color: string, at: (x: number, y: number) => string | null): string {
+  const segments: string[][] = [];
+  let cur: string[] = [];
+  for (const [x, y] of s.points) {
+    const xy = at(x, y);
+    if (xy !== null) cur.push(xy);
+    else if (cur.length > 0) {
+      segments.push(cur);
+      cur = [];
+    }
   }
-
-  const plot: Plot = {
-    left: leftMargin(
-      yTicks.map((t) => t.label),
-      yLabel !== '',
-    ),
-    top: head.bottom + 14,
-    right: width - 24,
-    bottom: height - (xLabel !== '' ? 56 : 34),
-  };
-  const sx = linearScale(xt.min, xt.max, plot.left, plot.right);
-  const sy = (logY ? logScale : linearScale)(yDomain[0], yDomain[1], plot.bottom, plot.top);
-
-  let body = yAxis(plot, yTicks, sy, yLabel, minor) + xAxis(plot, xTicks, sx, xLabel) + axisLines(plot);
-  opts.series.forEach((s, i) => {
-    const segments: string[][] = [];
-    let cur: string[] = [];
-    for (const [x, y] of s.points) {
-      if (usable(x, y)) cur.push(`${coord(sx(x))} ${coord(sy(y))}`);
-      else if (cur.length > 0) {
-        segments.push(cur);
-        cur = [];
-      }
-    }
-    if (cur.length > 0) segments.push(cur);
-    const color = colors[i]!;
-    const d = segments
-      .filter((seg) => seg.length > 1)
-      .map((seg) => `M${seg.join(' L')}`)
-      .join(' ');
-    const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
-    body += `<g class="series"><title>${escapeHtml(s.name)}</title>`;
-    if (d !== '') {
-      body +=
-        `<path d="${d}" fill="none" stroke="${color}" stroke-width="2" ` +
-        `stroke-linejoin="round" stroke-linecap="round"${dash}/>`;
-    }
-    for (const seg of segments) {
-      if (seg.length !== 1) continue;
-      const [cx, cy] = seg[0]!.split(' ');
-      body += `<circle cx="${cx}" cy="${cy}" r="2.5" fill="${color}"/>`;
-    }
-    body += '</g>';
-  });
-
-  return `${svgOpen(width, height, title, 'line-chart')}${head.svg}${body}</svg>`;
+  if (cur.length > 0) segments.push(cur);
+  const d = segments
+    .filter((seg) => seg.length > 1)
+    .map((seg) => `M${seg.join(' L')}`)
+    .join(' ');
+  const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
+  let out = `<g class="series"><title>${escapeHtml(s.name)}</title>`;
+  if (d !== '') {
+    out +=
+      `<path d="${d}" fill="none" stroke="${color}" stroke-width="2" ` +
+      `stroke-linejoin="round" stroke-linecap="round"${dash}/>`;
+  }
+  for (const seg of segments) {
+    if (seg.length !== 1) continue;
+    const [cx, cy] = seg[0]!.split(' ');
+    out += `<circle cx="${cx}" cy="${cy}" r="2.5" fill="${color}"/>`;
+  }
+  return `${out}</g>`;
 }
