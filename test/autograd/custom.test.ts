@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AutogradError, customOp, noGrad, type Tensor, tensor, ValueError } from '../../src/index.js';
 import { gradcheck, tensorArbitraries } from '../../src/testing/index.js';
-import { expectGradOk, f64, RUNS } from './helpers.js';
+import { expectGradOk, f64, RUNS } from '../support/grad.js';
 
 const arb = tensorArbitraries(fc);
 

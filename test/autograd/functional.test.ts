@@ -1,7 +1,7 @@
 /** grad / valueAndGrad: gradients mirror the input structure; the caller's tensors are untouched. */
 import { describe, expect, it } from 'vitest';
 import { AutogradError, grad, type Tensor, tensor, valueAndGrad } from '../../src/index.js';
-import { f64 } from './helpers.js';
+import { f64 } from '../support/grad.js';
 
 const arr = (t: Tensor) => Array.from(t.data);
 

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../../src/errors.js';
 import { lineChart, paragraph, renderReport, table } from '../../src/report/index.js';
-import { checkBalanced, checkNoArtefacts } from './helpers.js';
-import { sampleReport } from './sample.js';
+import { sampleReport } from '../support/report-sample.js';
+import { checkBalanced, checkNoArtefacts } from '../support/svg.js';
 
 describe('table', () => {
   const columns = [

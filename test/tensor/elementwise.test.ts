@@ -13,7 +13,7 @@ import {
   Tensor,
   tensor,
 } from '../../src/index.js';
-import { binaryRef, broadcastRef, sizeOfRef } from './reference.js';
+import { binaryRef, broadcastRef, sizeOfRef } from '../support/reference.js';
 
 const dims = fc.integer({ min: 1, max: 4 });
 

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concat, gather, permute, stack, type Tensor, tensor, where } from '../../src/index.js';
-import { broadcastIndex, broadcastRef, permuteRef, ravel, sizeOfRef, unravel } from './reference.js';
+import { broadcastIndex, broadcastRef, permuteRef, ravel, sizeOfRef, unravel } from '../support/reference.js';
 
 /** A tensor whose element i holds the value i (so every output value names its source). */
 const iota = (shape: number[], dtype: 'float32' | 'float64' = 'float64') =>

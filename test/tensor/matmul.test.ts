@@ -12,7 +12,7 @@ import {
   tensor,
 } from '../../src/index.js';
 import { matmulKernel, retainedScratchBytes } from '../../src/tensor/matmul.js';
-import { matmulRef, randomValues, sizeOfRef, testRng } from './reference.js';
+import { matmulRef, randomValues, sizeOfRef, testRng } from '../support/reference.js';
 
 const SIZES = [1, 3, 17, 63, 65, 257];
 const FLAGS = [

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DType, logSoftmax, softmax, type Tensor, tensor } from '../../src/index.js';
-import { flattenNested, ravel, reduceRef, sizeOfRef, unravel } from './reference.js';
+import { flattenNested, ravel, reduceRef, sizeOfRef, unravel } from '../support/reference.js';
 
 /** A float64 tensor of random shape (rank 0-4, dims 1-4) with values in [-10, 10]. */
 const tensorArb = (minRank = 0, dtype: DType = 'float64') =>

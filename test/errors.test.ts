@@ -15,7 +15,7 @@ import {
   ValueError,
   where,
   zeros,
-} from '../../src/index.js';
+} from '../src/index.js';
 
 /** Runs fn, expects an error of class `cls`, and returns it for message checks. */
 function thrown(fn: () => unknown, cls: new (...args: never[]) => Error): Error {

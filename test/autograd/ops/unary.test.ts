@@ -16,9 +16,9 @@ import {
   square,
   type Tensor,
   tanh,
-} from '../../src/index.js';
-import { type TensorConstraints, tensorArbitraries } from '../../src/testing/index.js';
-import { expectGradOk, RUNS } from './helpers.js';
+} from '../../../src/index.js';
+import { type TensorConstraints, tensorArbitraries } from '../../../src/testing/index.js';
+import { expectGradOk, RUNS } from '../../support/grad.js';
 
 const arb = tensorArbitraries(fc);
 

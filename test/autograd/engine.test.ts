@@ -1,7 +1,7 @@
 /** Autograd engine semantics: accumulation, detach, noGrad, seeds, retainGrad/retainGraph, long chains. */
 import { describe, expect, it } from 'vitest';
 import { AutogradError, enableGrad, isGradEnabled, noGrad, type Tensor, tensor } from '../../src/index.js';
-import { f64 } from './helpers.js';
+import { f64 } from '../support/grad.js';
 
 const values = (t: Tensor | null) => {
   if (t === null) throw new Error('expected a gradient, got null');

@@ -20,7 +20,7 @@ import {
   zeros,
   zerosLike,
 } from '../../src/index.js';
-import { flattenNested } from './reference.js';
+import { flattenNested } from '../support/reference.js';
 
 describe('tensor()', () => {
   it('from a number: a float32 scalar', () => {

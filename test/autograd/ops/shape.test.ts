@@ -14,10 +14,10 @@ import {
   transpose,
   unsqueeze,
   where,
-} from '../../src/index.js';
-import { tensorArbitraries } from '../../src/testing/index.js';
-import { broadcastRef, sizeOfRef } from '../tensor/reference.js';
-import { expectGradOk, f64, RUNS } from './helpers.js';
+} from '../../../src/index.js';
+import { tensorArbitraries } from '../../../src/testing/index.js';
+import { expectGradOk, f64, RUNS } from '../../support/grad.js';
+import { broadcastRef, sizeOfRef } from '../../support/reference.js';
 
 const arb = tensorArbitraries(fc);
 const anyTensor = arb.tensor({ dtype: 'float64' });

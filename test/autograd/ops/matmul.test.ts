@@ -1,10 +1,10 @@
 /** matmul gradients: gradcheck on small cases, and the blocked path's backward vs a triple loop. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matmul, Tensor } from '../../src/index.js';
-import { tensorArbitraries } from '../../src/testing/index.js';
-import { matmulRef, randomValues, sizeOfRef, testRng } from '../tensor/reference.js';
-import { expectGradOk, f64, RUNS } from './helpers.js';
+import { matmul, Tensor } from '../../../src/index.js';
+import { tensorArbitraries } from '../../../src/testing/index.js';
+import { expectGradOk, f64, RUNS } from '../../support/grad.js';
+import { matmulRef, randomValues, sizeOfRef, testRng } from '../../support/reference.js';
 
 const arb = tensorArbitraries(fc);
 const dim = fc.integer({ min: 1, max: 4 });

@@ -1,9 +1,9 @@
 /** Gradients of reductions, logSumExp and softmax/logSoftmax (gradcheck, float64). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { logSoftmax, logSumExp, max, mean, min, softmax, sum, type Tensor } from '../../src/index.js';
-import { tensorArbitraries } from '../../src/testing/index.js';
-import { axisArb, distinctTensor, expectGradOk, f64, RUNS } from './helpers.js';
+import { logSoftmax, logSumExp, max, mean, min, softmax, sum, type Tensor } from '../../../src/index.js';
+import { tensorArbitraries } from '../../../src/testing/index.js';
+import { axisArb, distinctTensor, expectGradOk, f64, RUNS } from '../../support/grad.js';
 
 const arb = tensorArbitraries(fc);
 

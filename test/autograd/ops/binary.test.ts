@@ -1,10 +1,10 @@
 /** Gradients of the binary ops with broadcasting and number operands (gradcheck, float64). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { add, div, maximum, minimum, mul, type Operand, sub, type Tensor } from '../../src/index.js';
-import { tensorArbitraries } from '../../src/testing/index.js';
-import { broadcastRef, sizeOfRef } from '../tensor/reference.js';
-import { distinctValues, expectGradOk, f64, RUNS } from './helpers.js';
+import { add, div, maximum, minimum, mul, type Operand, sub, type Tensor } from '../../../src/index.js';
+import { tensorArbitraries } from '../../../src/testing/index.js';
+import { distinctValues, expectGradOk, f64, RUNS } from '../../support/grad.js';
+import { broadcastRef, sizeOfRef } from '../../support/reference.js';
 
 const arb = tensorArbitraries(fc);
 
