@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../src/errors.js';
-import { checkOptionKeys } from '../src/options.js';
+import { checkNonNegative, checkOptionKeys } from '../src/options.js';
 
 describe('checkOptionKeys', () => {
   const allowed = ['epochs', 'weightDecay', 'lr'];
@@ -20,5 +20,18 @@ describe('checkOptionKeys', () => {
       /options must be an object, got number/,
     );
     expect(() => checkOptionKeys('fit', [] as unknown as object, allowed)).toThrow(/got an array/);
+  });
+});
+
+describe('checkNonNegative', () => {
+  it('returns a finite number ≥ 0 and names where and which option otherwise', () => {
+    expect(checkNonNegative('SGD', 'lr', 0)).toBe(0);
+    expect(checkNonNegative('SGD', 'lr', 0.5)).toBe(0.5);
+    for (const bad of [-1e-12, Number.NaN, Number.POSITIVE_INFINITY, '1', undefined]) {
+      expect(() => checkNonNegative('SGD', 'lr', bad)).toThrow(ValueError);
+    }
+    expect(() => checkNonNegative('cagrad', 'c', -1)).toThrow(
+      'cagrad: c must be a finite number ≥ 0, got -1',
+    );
   });
 });

@@ -38,5 +38,8 @@ describe('formatting', () => {
     expect(formatNumber(12)).toBe('12');
     expect(formatNumber(3e-4)).toBe('3e\u22124');
     expect(formatNumber(Number.NaN)).toBe('\u2013');
+    expect(formatNumber(undefined)).toBe('\u2013');
+    expect(formatNumber(-Infinity)).toBe('\u2212\u221e');
+    expect(formatNumber(12345.678, 4)).toBe('12,346'); // integer digits are never rounded away
   });
 });

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DType, logSoftmax, softmax, type Tensor, tensor } from '../../src/index.js';
+import { softmaxVector } from '../../src/tensor/reduce.js';
 import { flattenNested, ravel, reduceRef, sizeOfRef, unravel } from '../support/reference.js';
 
 /** A float64 tensor of random shape (rank 0-4, dims 1-4) with values in [-10, 10]. */
@@ -280,5 +281,34 @@ describe('logSumExp, softmax, logSoftmax', () => {
     );
     expect(flattenNested(x.softmax().toArray())).toEqual(flattenNested(x.softmax(1).toArray()));
     expect(flattenNested(x.logSoftmax().toArray())).toEqual(flattenNested(x.logSoftmax(-1).toArray()));
+  });
+});
+
+describe('softmaxVector', () => {
+  it('matches hand values, also from an offset', () => {
+    // softmax(0, ln 3) = (1, 3) / 4
+    const p = softmaxVector([0, Math.log(3)]);
+    expect(p[0]).toBeCloseTo(0.25, 15);
+    expect(p[1]).toBeCloseTo(0.75, 15);
+    const q = softmaxVector([9, 9, 0, Math.log(3), 9], 2, 2);
+    expect(q).toHaveLength(2);
+    expect(q[1]).toBeCloseTo(0.75, 15);
+  });
+
+  it('is stable for large logits and equal to exp(x − max)/Σ computed here', () => {
+    expect(softmaxVector([1000, 1000])).toEqual([0.5, 0.5]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: 1, maxLength: 8 }),
+        (v) => {
+          const m = Math.max(...v);
+          const e = v.map((x) => Math.exp(x - m));
+          const s = e.reduce((a, b) => a + b, 0);
+          const p = softmaxVector(v);
+          p.forEach((pi, i) => expect(pi).toBeCloseTo(e[i] / s, 14));
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
