@@ -1,18 +1,16 @@
 /** Grouped bar chart with bars growing from a zero line (negative values go below it). */
 import { ValueError } from '../errors.js';
 import { formatNumber } from './format.js';
-import { chartBasics, chartFrame, linearAxisTicks } from './frame.js';
+import { chartBasics, chartFrame, type LegendItem, linearAxisTicks, type Plot } from './frame.js';
 import {
   AXIS,
   coord,
   escapeHtml,
-  type LegendItem,
   line,
   list,
   MUTED,
   niceTicks,
   PALETTE,
-  type Plot,
   str,
   text,
   textWidth,

@@ -4,7 +4,16 @@
  */
 import { ValueError } from '../errors.js';
 import { formatNumber } from './format.js';
-import { chartBasics, chartFrame, linearAxisTicks, logAxisTicks, type Tick, xAxisRoom } from './frame.js';
+import {
+  chartBasics,
+  chartFrame,
+  linearAxisTicks,
+  logAxisTicks,
+  type Plot,
+  type Tick,
+  xAxis,
+  xAxisRoom,
+} from './frame.js';
 import {
   AXIS,
   coord,
@@ -17,11 +26,9 @@ import {
   logTicks,
   niceTicks,
   PALETTE,
-  type Plot,
   str,
   text,
   textWidth,
-  xAxis,
 } from './svg.js';
 
 export interface ErrorBarPoint {

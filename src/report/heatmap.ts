@@ -1,12 +1,12 @@
 /** Square heatmap with a diverging palette, e.g. cosine similarity between task gradients. */
 import { ValueError } from '../errors.js';
 import { formatNumber, formatTicks } from './format.js';
+import { header } from './frame.js';
 import {
   AXIS,
   coord,
   dim,
   escapeHtml,
-  header,
   line,
   list,
   MUTED,

@@ -1,18 +1,16 @@
 /** Line chart: several series of (x, y) points, optional log-scale y, gaps at non-finite points. */
 import { ValueError } from '../errors.js';
-import { chartBasics, chartFrame, linearAxisTicks, logAxisTicks, type Tick, xAxisRoom } from './frame.js';
 import {
   axisLines,
-  coord,
-  escapeHtml,
-  linearScale,
-  list,
-  logTicks,
-  niceTicks,
-  PALETTE,
-  str,
+  chartBasics,
+  chartFrame,
+  linearAxisTicks,
+  logAxisTicks,
+  type Tick,
   xAxis,
-} from './svg.js';
+  xAxisRoom,
+} from './frame.js';
+import { coord, escapeHtml, linearScale, list, logTicks, niceTicks, PALETTE, str } from './svg.js';
 
 export interface LineSeries {
   name: string;
