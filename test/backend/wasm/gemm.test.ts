@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { wasmFeatures } from '../../../src/backend/wasm/features.js';
 import { type GemmCall, MAX_BYTES, runGemm, WasmKernels } from '../../../src/backend/wasm/runtime.js';
-import { matmulRef, randomValues, testRng } from '../../tensor/reference.js';
+import { matmulRef, randomValues, testRng } from '../../support/reference.js';
 
 const SIZES = [1, 3, 17, 63, 65, 257];
 

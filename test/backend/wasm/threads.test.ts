@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { wasmFeatures } from '../../../src/backend/wasm/features.js';
 import { type GemmCall, runGemm, splitC, WasmKernels } from '../../../src/backend/wasm/runtime.js';
 import { ThreadPool } from '../../../src/backend/wasm/threads.js';
-import { randomValues, testRng } from '../../tensor/reference.js';
+import { randomValues, testRng } from '../../support/reference.js';
 
 function call(m: number, n: number, k: number, ta: boolean, tb: boolean, seed: number): GemmCall {
   const rand = testRng(seed);
