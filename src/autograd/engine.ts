@@ -9,8 +9,7 @@ import { allocate } from '../tensor/dtype.js';
 import { sumToShape } from '../tensor/elementwise.js';
 import { broadcastShapes, sameShape } from '../tensor/shape.js';
 import { isGradEnabled, noGrad } from './grad-mode.js';
-import type { BackwardFn } from './node.js';
-import { Tensor } from './tensor.js';
+import { type BackwardFn, Tensor } from './tensor.js';
 
 /**
  * Wraps the output of an op: when grad mode is on and some input requires grad, the result

@@ -7,11 +7,10 @@
 import { ValueError } from '../errors.js';
 import type { Storage } from '../tensor/dtype.js';
 import { recordOp } from './engine.js';
-import type { BackwardFn } from './node.js';
-import { Tensor } from './tensor.js';
+import { type BackwardFn, Tensor } from './tensor.js';
 
 export { type BackwardOptions, backward, release } from './engine.js';
-export type { BackwardFn } from './node.js';
+export type { BackwardFn } from './tensor.js';
 
 /** Throws unless `x` is a Tensor, naming the op and the argument. */
 export function expectTensor(op: string, x: unknown, what = 'input'): Tensor {

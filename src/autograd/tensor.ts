@@ -2,7 +2,6 @@ import { DTypeError, fmtShape, ShapeError } from '../errors.js';
 import type { DType, Storage } from '../tensor/dtype.js';
 import { dtypeOf } from '../tensor/dtype.js';
 import { sizeOf } from '../tensor/shape.js';
-import type { GraphNode } from './node.js';
 
 /** An op argument that may be a tensor or a plain number (which takes the tensor's dtype). */
 export type Operand = Tensor | number;
@@ -11,6 +10,23 @@ export type Axis = number | readonly number[];
 export interface ReduceOptions {
   /** Keep reduced axes as size-1 dimensions (default false). */
   keepDims?: boolean;
+}
+
+/**
+ * The backward rule of one recorded op: given the gradient of the output, return one gradient per
+ * parent (null where a parent needs none). A returned gradient may have the output's (broadcast)
+ * shape; the engine reduces it to the parent's shape in one place.
+ */
+export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
+
+/** A recorded op: the link from an output tensor back to its inputs. */
+export interface GraphNode {
+  /** The op's name, for error messages. */
+  op: string;
+  parents: readonly Tensor[];
+  backward: BackwardFn | null;
+  /** Set once backward has consumed the node and released its inputs. */
+  freed: boolean;
 }
 
 /** Nested arrays of numbers, as returned by toArray(). */
