@@ -1,6 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cycles, importGraph, reachable, valueImports } from '../support/imports.js';
+import {
+  bareImports,
+  cycles,
+  importGraph,
+  reachable,
+  sideEffectModules,
+  valueImports,
+} from '../support/imports.js';
 
 const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 
@@ -19,6 +27,17 @@ describe('value imports in src/', () => {
   );
 });
 
+describe('package.json sideEffects', () => {
+  // Bundlers drop a module imported only for its effect when the package says it has none.
+  it('lists every module that src/ imports for its side effects', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const listed = new Set<string>(Array.isArray(pkg.sideEffects) ? pkg.sideEffects : []);
+    const needed = [...sideEffectModules(SRC)].map((f) => `./dist/${f.replace(/\.ts$/, '.js')}`);
+    expect(needed).toContain('./dist/autograd/methods.js');
+    for (const f of needed) expect(listed.has(f), f).toBe(true);
+  });
+});
+
 describe('the import reader', () => {
   it('skips type-only imports and keeps value imports, re-exports and bare imports', () => {
     const source = [
@@ -33,6 +52,7 @@ describe('the import reader', () => {
       'import {\n  h,\n  type I,\n} from "./h.js";',
     ].join('\n');
     expect(valueImports(source)).toEqual(['./d.js', './ops/index.js', './f.js', './methods.js', './h.js']);
+    expect(bareImports(source)).toEqual(['./methods.js']);
   });
 
   it('finds a cycle through three files and ignores a chain', () => {

@@ -44,6 +44,22 @@ function listTs(dir: string): string[] {
   return files;
 }
 
+/** The relative specifiers of bare imports (`import './x.js'`): modules loaded for what they do. */
+export function bareImports(source: string): string[] {
+  return [...source.matchAll(/(?:^|\n)\s*import\s+['"](\.[^'"]+)['"]/g)].map((m) => m[1]);
+}
+
+/** The files (relative to root) that some file of root imports bare, for their side effects. */
+export function sideEffectModules(root: string): Set<string> {
+  const found = new Set<string>();
+  for (const file of listTs(root)) {
+    for (const spec of bareImports(readFileSync(file, 'utf8'))) {
+      found.add(relative(root, resolve(dirname(file), spec.replace(/\.js$/, '.ts'))));
+    }
+  }
+  return found;
+}
+
 /** file (relative to root) → the files it imports by value. */
 export function importGraph(root: string): Map<string, string[]> {
   const graph = new Map<string, string[]>();
