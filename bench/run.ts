@@ -36,7 +36,8 @@ interface Options {
   quick: boolean;
   filters: string[];
   out: string | null;
-  clock: Clock;
+  /** null: each suite's own clock (see Suite.clock). */
+  clock: Clock | null;
   list: boolean;
   help: boolean;
 }
@@ -47,7 +48,7 @@ const USAGE =
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, filters: [], out: null, clock: 'cpu', list: false, help: false };
+  const o: Options = { quick: false, filters: [], out: null, clock: null, list: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.indexOf('=');
@@ -193,12 +194,11 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  setClock(opts.clock);
   const machine = machineInfo();
   const started = new Date().toISOString();
   const log = (m: string) => process.stderr.write(`  · ${m}\n`);
   process.stdout.write(
-    `# mtlgrad benchmarks${opts.quick ? ' (quick)' : ''}\n\n${machineLine(machine, started)}; clock: ${opts.clock === 'cpu' ? 'process CPU time' : 'wall time'}\n`,
+    `# mtlgrad benchmarks${opts.quick ? ' (quick)' : ''}\n\n${machineLine(machine, started)}; clock: ${opts.clock ?? "each suite's own"}\n`,
   );
   const fresh: Record<string, StoredSuite> = {};
   for (const suite of chosen) {
@@ -206,6 +206,8 @@ async function main(): Promise<number> {
     const t0 = performance.now();
     const date = new Date().toISOString();
     const load0 = loadAverage();
+    const clock = opts.clock ?? suite.clock ?? 'cpu';
+    setClock(clock);
     const result = await suite.run({ quick: opts.quick, log });
     const durationSec = (performance.now() - t0) / 1000;
     const load1 = loadAverage();
@@ -215,7 +217,7 @@ async function main(): Promise<number> {
       date,
       quick: opts.quick,
       durationSec: Math.round(durationSec),
-      clock: opts.clock,
+      clock,
       loadAverage: [load0, load1],
       machine,
       tables: result.tables,
@@ -223,7 +225,7 @@ async function main(): Promise<number> {
       ...(result.extra ? { extra: result.extra } : {}),
     };
     process.stdout.write(
-      `\n## ${suite.title} (${durationSec.toFixed(0)} s, load average ${load0} → ${load1})\n`,
+      `\n## ${suite.title} (${durationSec.toFixed(0)} s, ${clock} clock, load average ${load0} → ${load1})\n`,
     );
     for (const t of result.tables) {
       process.stdout.write(`\n### ${t.title}\n\n${markdownTable(t)}\n`);
