@@ -30,7 +30,7 @@ export function jarray(data: Float32Array, shape: number[]): Jnp {
 }
 
 /** C = op(A)·op(B) jit-compiled, the transposes inside the traced function (jax-js fuses them). */
-export function jaxMatmul(transA: boolean, transB: boolean): (a: Jnp, b: Jnp) => Jnp {
+export function jaxMatmul(transA: boolean, transB: boolean): ((a: Jnp, b: Jnp) => Jnp) & { dispose(): void } {
   return jit((a: Jnp, b: Jnp) => np.matmul(transA ? a.transpose() : a, transB ? b.transpose() : b));
 }
 
