@@ -54,12 +54,14 @@ export function mtlgradVariants(): MtlgradVariants {
     setBackend('wasm');
     const info = backendInfo();
     const threads = info.threads;
-    const fma = info.relaxedSimd ? 'relaxed-SIMD FMA' : 'SIMD mul+add (no relaxed SIMD here)';
+    const fma = info.relaxedSimd ? 'relaxed-SIMD FMA' : 'SIMD mul+add, no relaxed SIMD here';
     if (threads > 1) out.push(variant('wasm', threads, `mtlgrad wasm, ${threads} threads (default)`));
     out.push(variant('wasm', 1, threads > 1 ? 'mtlgrad wasm, 1 thread' : 'mtlgrad wasm, 1 thread (default)'));
-    note =
-      `mtlgrad rows: the wasm backend (${fma}) at its default thread count (${threads}) and at 1 thread, ` +
-      'and the pure-TypeScript fallback (`setBackend("js")`).';
+    const counts =
+      threads > 1
+        ? `at its default thread count (${threads}) and at 1 thread`
+        : 'at 1 thread, its default here';
+    note = `mtlgrad rows: the wasm backend (${fma}) ${counts}, and the pure-TypeScript fallback (\`setBackend("js")\`).`;
   } else {
     note =
       'mtlgrad row: only the pure-TypeScript fallback, because `backendInfo().simd` is false on this runtime ' +
