@@ -159,7 +159,12 @@ function caseRow(
     ...variants.map((v) => fmt(impls[v.name].gflops)),
     ...PEERS.map((p) => fmt(impls[p].gflops)),
     ...PEERS.map((p) => fmtRatio(ratios[`${primary.name}/${p}`])),
-    ...(oneThread ? [fmtRatio(ratios[`${oneThread.name}/tfjs-wasm`])] : []),
+    ...(oneThread
+      ? [
+          fmtRatio(ratios[`${oneThread.name}/tfjs-wasm`]),
+          fmtRatio(ratios[`${primary.name}/${oneThread.name}`]),
+        ]
+      : []),
   ];
 }
 
@@ -186,6 +191,10 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       const flop = 2 * d.m * d.n * d.k;
       for (const r of Object.values(impls)) r.gflops = flop / (r.medianMs * 1e6);
       const ratios = ratiosVsPeers(impls, variants);
+      // Thread scaling: the default thread count against 1 thread, same run.
+      if (oneThread)
+        ratios[`${primary.name}/${oneThread.name}`] =
+          impls[oneThread.name].medianMs / impls[primary.name].medianMs;
       const { m, k, n, ta, tb } = d;
       cases.push({
         name: label,
@@ -206,7 +215,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       ...variants.map((v) => `mtlgrad ${short(v)}`),
       ...PEERS.map((p) => PEER_LABELS[p]),
       ...PEERS.map((p) => `${short(primary)} ÷ ${PEER_LABELS[p]}`),
-      ...(oneThread ? [`${short(oneThread)} ÷ TF.js wasm`] : []),
+      ...(oneThread ? [`${short(oneThread)} ÷ TF.js wasm`, `${short(primary)} ÷ 1 thread`] : []),
     ],
     rows,
     textColumns: 3,

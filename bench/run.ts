@@ -130,7 +130,13 @@ async function main(): Promise<number> {
   }
   const outDir = resolve(opts.out ?? join(HERE, 'out'));
   if (opts.updateDocs) {
-    const written = updateDocs(outDir, HERE, join(HERE, '..', 'README.md'));
+    let written: string[];
+    try {
+      written = updateDocs(outDir, HERE, join(HERE, '..', 'README.md'));
+    } catch (e) {
+      process.stderr.write(`bench: --update-docs: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
     process.stdout.write(`rewrote ${written.map((p) => relative(process.cwd(), p)).join(', ')}\n`);
     return 0;
   }
