@@ -25,7 +25,12 @@ export interface LinearOpOptions {
  * (or null/undefined for no bias), optionally followed by a fused ReLU. Returns [..., out]; a 1-D x
  * [in] gives [out].
  */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options: LinearOpOptions = {}): Tensor {
+export function linear(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options: LinearOpOptions = {},
+): Tensor {
   expectTensor('linear', x, 'input');
   expectTensor('linear', weight, 'weight');
   const b = bias ?? null;
