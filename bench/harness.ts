@@ -268,6 +268,13 @@ export function randomFloat32(n: number, seed: number): Float32Array {
   return out;
 }
 
+/** A row-major [rows, cols] matrix transposed to [cols, rows] (a copy). */
+export function transposed(data: ArrayLike<number>, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = data[r * cols + c];
+  return t;
+}
+
 /** Largest |x − y| relative to the largest |y| (a scale-aware agreement check). */
 export function maxRelDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
   if (x.length !== y.length) return Number.POSITIVE_INFINITY;

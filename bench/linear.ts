@@ -20,6 +20,7 @@ import {
   type Suite,
   type SuiteContext,
   type SuiteResult,
+  transposed,
 } from './harness.js';
 import { type Jnp, jarray, loadJax } from './jax.js';
 import { type LayerShape, SHAPES } from './matmul.js';
@@ -40,13 +41,10 @@ interface Inputs {
 
 function inputs(s: LayerShape, seed: number): Inputs {
   const w = randomFloat32(s.fanOut * s.fanIn, seed + 1);
-  const wt = new Float32Array(w.length);
-  for (let o = 0; o < s.fanOut; o++)
-    for (let i = 0; i < s.fanIn; i++) wt[i * s.fanOut + o] = w[o * s.fanIn + i];
   return {
     x: randomFloat32(s.batch * s.fanIn, seed),
     w,
-    wt,
+    wt: transposed(w, s.fanOut, s.fanIn),
     b: randomFloat32(s.fanOut, seed + 2),
     dy: randomFloat32(s.batch * s.fanOut, seed + 3),
   };

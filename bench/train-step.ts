@@ -26,6 +26,7 @@ import {
   type SuiteContext,
   type SuiteResult,
   type Table,
+  transposed,
 } from './harness.js';
 import { type JaxTrainer, jarray, jaxTrainer, loadJax } from './jax.js';
 import { PEER_LABELS, PEERS, type PeerName, peersNote, ratiosVsPeers } from './peers.js';
@@ -87,12 +88,9 @@ export function mtlgradModel(data: Data) {
 }
 
 /** W of a [out, in] layer transposed to [in, out]. */
-function transposed(l: Linear): Float32Array {
+function weightInOut(l: Linear): Float32Array {
   const [out, inp] = l.weight.shape;
-  const w = l.weight.data;
-  const t = new Float32Array(out * inp);
-  for (let o = 0; o < out; o++) for (let i = 0; i < inp; i++) t[i * out + o] = w[o * inp + i];
-  return t;
+  return transposed(l.weight.data, out, inp);
 }
 
 /** The same network in jax-js, initialised from mtlgrad's layers. */
@@ -100,7 +98,7 @@ function jaxModel(data: Data, layers: Linear[]): JaxTrainer {
   const onehot = new Float32Array(BATCH * CLASSES);
   for (let i = 0; i < BATCH; i++) onehot[i * CLASSES + data.labels[i]] = 1;
   const params = {
-    w: layers.map((l) => jarray(transposed(l), [l.weight.shape[1], l.weight.shape[0]])),
+    w: layers.map((l) => jarray(weightInOut(l), [l.weight.shape[1], l.weight.shape[0]])),
     b: layers.map((l) => jarray(l.bias!.data as Float32Array, [l.weight.shape[0]])),
   };
   const jdata = {
@@ -120,7 +118,7 @@ function tfModel(tf: Tf, data: Data, layers: Linear[]) {
   const vars = layers.map((l, i) => {
     const [out, inp] = l.weight.shape;
     // Copies: the cpu backend keeps a reference to the array it is given, and mtlgrad updates its own in place.
-    const w = tf.tensor2d(transposed(l), [inp, out]);
+    const w = tf.tensor2d(weightInOut(l), [inp, out]);
     const b = tf.tensor1d(Float32Array.from(l.bias!.data));
     return {
       w: tf.variable(w, true, `${tf.getBackend()}-w${i}`),
