@@ -18,7 +18,8 @@ import { Bench } from 'tinybench';
  *    time it does not count the time the process waits while other processes hold the 2 shared
  *    cores (measured here: wall 8–59 ms vs CPU 7.4–7.6 ms for the same loop at load average 12).
  *    It does include V8's GC helper threads, which slightly penalises allocation-heavy code.
- *  - 'wall': performance.now(), for an idle machine or to see what a user waits.
+ *  - 'wall': performance.now(), for an idle machine or to see what a user waits, and for any code
+ *    that runs on several threads (CPU time would add the threads up).
  */
 export type Clock = 'cpu' | 'wall';
 
@@ -104,6 +105,11 @@ export interface Suite {
   title: string;
   /** One paragraph for RESULTS.md: what is measured and how. */
   description: string;
+  /**
+   * The clock this suite times with unless `--clock` overrides it (default 'cpu'). Suites whose
+   * contenders run on several threads need 'wall': process CPU time adds up all threads' time.
+   */
+  clock?: Clock;
   run(ctx: SuiteContext): Promise<SuiteResult>;
 }
 
@@ -111,6 +117,8 @@ export interface Suite {
 export interface Contender {
   name: string;
   fn: () => unknown;
+  /** Runs untimed before this contender's samples in every round (e.g. selects a backend). */
+  setup?: () => void;
 }
 
 export interface MeasureOptions {
@@ -171,7 +179,7 @@ export function measure(
       throws: true,
     });
     const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]);
-    for (const c of order) bench.add(c.name, c.fn);
+    for (const c of order) bench.add(c.name, c.fn, c.setup ? { beforeAll: c.setup } : {});
     bench.runSync();
     for (const task of bench.tasks) {
       const res = task.result;
@@ -260,6 +268,13 @@ export function randomFloat32(n: number, seed: number): Float32Array {
   return out;
 }
 
+/** A row-major [rows, cols] matrix transposed to [cols, rows] (a copy). */
+export function transposed(data: ArrayLike<number>, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = data[r * cols + c];
+  return t;
+}
+
 /** Largest |x − y| relative to the largest |y| (a scale-aware agreement check). */
 export function maxRelDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
   if (x.length !== y.length) return Number.POSITIVE_INFINITY;
@@ -298,12 +313,16 @@ export function fullGc(): (() => void) | null {
   return gcFn;
 }
 
-/** Heap in use (process.memoryUsage().heapUsed) after two full GCs when one is available. */
-export function heapUsed(): { bytes: number; gc: boolean } {
+/**
+ * Heap in use (process.memoryUsage().heapUsed) after two full GCs when one is available, and the
+ * memory of ArrayBuffers outside the heap (typed-array storage, WebAssembly memories).
+ */
+export function heapUsed(): { bytes: number; arrayBuffers: number; gc: boolean } {
   const gc = fullGc();
   if (gc) {
     gc();
     gc();
   }
-  return { bytes: process.memoryUsage().heapUsed, gc: gc !== null };
+  const m = process.memoryUsage();
+  return { bytes: m.heapUsed, arrayBuffers: m.arrayBuffers, gc: gc !== null };
 }

@@ -1,33 +1,33 @@
 /**
  * `npm run bench [-- --quick] [-- --filter NAME]`: runs the registered suites, prints one markdown
- * table per suite, and writes bench/results.json and bench/RESULTS.md.
+ * table per suite, and writes results.json and RESULTS.md to bench/out/ (ignored by git, so a run
+ * leaves the work tree clean).
  *
  * Flags:
  *   --quick          fewer rounds and shorter budgets (a smoke run; numbers are indicative only).
- *                    A quick run writes no files unless --out is given.
  *   --filter NAME    run only suites whose name contains NAME (case-insensitive); repeatable.
  *                    Results of the suites not run are kept from the existing results.json.
- *   --out DIR        write results.json and RESULTS.md to DIR instead of bench/.
- *   --clock cpu|wall time with process CPU time (default; robust to other load on the shared
- *                    cores) or with wall-clock time (performance.now()); see harness.ts.
+ *   --out DIR        write results.json and RESULTS.md to DIR instead of bench/out/.
+ *   --clock cpu|wall force one clock for every suite: process CPU time (robust to other load on
+ *                    the shared cores, wrong for threaded code) or wall-clock time. By default each
+ *                    suite uses its own (wall for the suites that may run threads); see harness.ts.
+ *   --update-docs    run nothing: regenerate the committed bench/results.json, bench/RESULTS.md and
+ *                    the README's benchmark section from the latest results (bench/out/ or --out).
  *   --list           print the suite names and exit.
  *   --help           print this help and exit.
  * A bad flag prints one line to stderr and exits with code 2.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  type Clock,
-  loadAverage,
-  type MachineInfo,
-  machineInfo,
-  machineLine,
-  markdownTable,
-  type SuiteResult,
-  setClock,
-  type Table,
-} from './harness.js';
+  type ResultsFile,
+  readResults,
+  renderResultsMarkdown,
+  type StoredSuite,
+  updateDocs,
+} from './docs.js';
+import { type Clock, loadAverage, machineInfo, machineLine, markdownTable, setClock } from './harness.js';
 import { suites } from './suites.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -36,18 +36,28 @@ interface Options {
   quick: boolean;
   filters: string[];
   out: string | null;
-  clock: Clock;
+  /** null: each suite's own clock (see Suite.clock). */
+  clock: Clock | null;
+  updateDocs: boolean;
   list: boolean;
   help: boolean;
 }
 
 const USAGE =
-  'usage: npm run bench -- [--quick] [--filter NAME]... [--out DIR] [--clock cpu|wall] [--list] [--help]';
+  'usage: npm run bench -- [--quick] [--filter NAME]... [--out DIR] [--clock cpu|wall] [--update-docs] [--list] [--help]';
 
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, filters: [], out: null, clock: 'cpu', list: false, help: false };
+  const o: Options = {
+    quick: false,
+    filters: [],
+    out: null,
+    clock: null,
+    updateDocs: false,
+    list: false,
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.indexOf('=');
@@ -80,6 +90,10 @@ function parseArgs(argv: readonly string[]): Options {
         o.clock = c;
         break;
       }
+      case '--update-docs':
+        noValue();
+        o.updateDocs = true;
+        break;
       case '--list':
         noValue();
         o.list = true;
@@ -93,75 +107,6 @@ function parseArgs(argv: readonly string[]): Options {
     }
   }
   return o;
-}
-
-interface StoredSuite {
-  title: string;
-  description: string;
-  date: string;
-  quick: boolean;
-  durationSec: number;
-  /** What the latencies measure: process CPU time or wall-clock time. */
-  clock: Clock;
-  /** 1-minute load average when the suite started and ended (2 cores: above ~1.5 means contention). */
-  loadAverage: [number, number];
-  machine: MachineInfo;
-  tables: Table[];
-  cases: SuiteResult['cases'];
-  extra?: Record<string, unknown>;
-}
-
-interface ResultsFile {
-  schema: 1;
-  generated: string;
-  machine: MachineInfo;
-  command: string;
-  suites: Record<string, StoredSuite>;
-}
-
-function readExisting(path: string): ResultsFile | null {
-  if (!existsSync(path)) return null;
-  try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as ResultsFile;
-    return data.schema === 1 && typeof data.suites === 'object' ? data : null;
-  } catch {
-    return null;
-  }
-}
-
-function renderMarkdown(res: ResultsFile): string {
-  const lines = [
-    '# mtlgrad benchmarks',
-    '',
-    `Machine: ${machineLine(res.machine, res.generated)}.`,
-    '',
-    'Reproduce with `npm ci && npm run bench` (all suites, under 10 minutes on this machine; `npm run bench -- --filter matmul` ' +
-      'runs one suite, `-- --quick` is a smoke run). Each case times all its contenders in the same run, in interleaved rounds; ' +
-      'figures are medians of the pooled per-call samples, and ratios compare medians of the same run.',
-    '',
-    'Times are **process CPU time** (user + system, `process.cpuUsage()`) unless a section says otherwise: the code is ' +
-      'single-threaded, so on an idle machine this equals wall time, but unlike wall time it is not inflated when other ' +
-      'processes share the 2 cores (`-- --clock wall` measures wall time instead). The load average at the start and end ' +
-      'of each suite is given; the ratios are steadier than the absolute numbers.',
-    '',
-    'Generated by `bench/run.ts` from `bench/results.json`; do not edit by hand.',
-  ];
-  for (const name of Object.keys(res.suites)) {
-    const s = res.suites[name];
-    lines.push('', `## ${s.title}`, '', s.description, '');
-    const load = s.loadAverage ? `, load average ${s.loadAverage[0]} → ${s.loadAverage[1]}` : '';
-    const clockNote = s.clock === 'wall' ? ', wall-clock time' : '';
-    const when = `Measured ${s.date.slice(0, 16).replace('T', ' ')} UTC${load}${clockNote}${s.quick ? ' (quick run: indicative only)' : ''}`;
-    const sameMachine = machineLine(s.machine, s.date) === machineLine(res.machine, s.date);
-    lines.push(
-      `_${when}${sameMachine ? '' : `, on ${machineLine(s.machine, s.date)}`}; \`npm run bench -- --filter ${name}\`._`,
-    );
-    for (const t of s.tables) {
-      lines.push('', `### ${t.title}`, '', markdownTable(t));
-      if (t.notes?.length) lines.push('', ...t.notes.map((n) => `- ${n}`));
-    }
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 async function main(): Promise<number> {
@@ -183,6 +128,18 @@ async function main(): Promise<number> {
     for (const s of suites) process.stdout.write(`${s.name}\t${s.title}\n`);
     return 0;
   }
+  const outDir = resolve(opts.out ?? join(HERE, 'out'));
+  if (opts.updateDocs) {
+    let written: string[];
+    try {
+      written = updateDocs(outDir, HERE, join(HERE, '..', 'README.md'));
+    } catch (e) {
+      process.stderr.write(`bench: --update-docs: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+    process.stdout.write(`rewrote ${written.map((p) => relative(process.cwd(), p)).join(', ')}\n`);
+    return 0;
+  }
   const chosen = opts.filters.length
     ? suites.filter((s) => opts.filters.some((f) => s.name.toLowerCase().includes(f)))
     : suites.slice();
@@ -193,12 +150,11 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  setClock(opts.clock);
   const machine = machineInfo();
   const started = new Date().toISOString();
   const log = (m: string) => process.stderr.write(`  · ${m}\n`);
   process.stdout.write(
-    `# mtlgrad benchmarks${opts.quick ? ' (quick)' : ''}\n\n${machineLine(machine, started)}; clock: ${opts.clock === 'cpu' ? 'process CPU time' : 'wall time'}\n`,
+    `# mtlgrad benchmarks${opts.quick ? ' (quick)' : ''}\n\n${machineLine(machine, started)}; clock: ${opts.clock ?? "each suite's own"}\n`,
   );
   const fresh: Record<string, StoredSuite> = {};
   for (const suite of chosen) {
@@ -206,6 +162,8 @@ async function main(): Promise<number> {
     const t0 = performance.now();
     const date = new Date().toISOString();
     const load0 = loadAverage();
+    const clock = opts.clock ?? suite.clock ?? 'cpu';
+    setClock(clock);
     const result = await suite.run({ quick: opts.quick, log });
     const durationSec = (performance.now() - t0) / 1000;
     const load1 = loadAverage();
@@ -215,7 +173,7 @@ async function main(): Promise<number> {
       date,
       quick: opts.quick,
       durationSec: Math.round(durationSec),
-      clock: opts.clock,
+      clock,
       loadAverage: [load0, load1],
       machine,
       tables: result.tables,
@@ -223,7 +181,7 @@ async function main(): Promise<number> {
       ...(result.extra ? { extra: result.extra } : {}),
     };
     process.stdout.write(
-      `\n## ${suite.title} (${durationSec.toFixed(0)} s, load average ${load0} → ${load1})\n`,
+      `\n## ${suite.title} (${durationSec.toFixed(0)} s, ${clock} clock, load average ${load0} → ${load1})\n`,
     );
     for (const t of result.tables) {
       process.stdout.write(`\n### ${t.title}\n\n${markdownTable(t)}\n`);
@@ -231,16 +189,9 @@ async function main(): Promise<number> {
     }
   }
 
-  if (opts.quick && opts.out === null) {
-    process.stdout.write(
-      '\n(quick run: bench/results.json and bench/RESULTS.md left unchanged; pass --out DIR to write)\n',
-    );
-    return 0;
-  }
-  const outDir = resolve(opts.out ?? HERE);
   mkdirSync(outDir, { recursive: true });
   const jsonPath = join(outDir, 'results.json');
-  const previous = opts.filters.length ? readExisting(jsonPath) : null;
+  const previous = opts.filters.length ? readResults(jsonPath) : null;
   const merged: Record<string, StoredSuite> = {};
   // Registry order; suites not run this time keep their previous results.
   for (const s of suites) {
@@ -256,7 +207,7 @@ async function main(): Promise<number> {
     suites: merged,
   };
   writeFileSync(jsonPath, `${JSON.stringify(file, null, 2)}\n`);
-  writeFileSync(join(outDir, 'RESULTS.md'), renderMarkdown(file));
+  writeFileSync(join(outDir, 'RESULTS.md'), renderResultsMarkdown(file));
   const shown = relative(process.cwd(), outDir) || '.';
   process.stdout.write(`\nwrote ${join(shown, 'results.json')} and ${join(shown, 'RESULTS.md')}\n`);
   return 0;

@@ -1,10 +1,12 @@
 /**
- * TensorFlow.js with its pure-JavaScript CPU backend, the reference for every suite.
- * Used only under bench/ (a devDependency); src/ never imports it.
+ * TensorFlow.js peers: its pure-JavaScript CPU backend, and its WebAssembly backend (XNNPACK).
+ * Used only under bench/ (devDependencies); src/ never imports them.
  */
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 let ready: Promise<typeof tf> | null = null;
 let withGradients = false;
@@ -43,3 +45,38 @@ export async function loadTfWithGradients(): Promise<typeof tf> {
 }
 
 export type Tf = typeof tf;
+export type TfBackend = 'cpu' | 'wasm';
+
+let wasmReady: Promise<{ simd: boolean; threads: number }> | null = null;
+
+/**
+ * Initialises TF.js's wasm backend once, loading its .wasm files from node_modules. TF.js picks
+ * the SIMD build where SIMD validates; it turns threads off under Node (its flag
+ * WASM_HAS_MULTITHREAD_SUPPORT is false there), so XNNPACK runs on 1 thread here. Leaves the cpu
+ * backend active.
+ */
+export function loadTfWasm(): Promise<{ simd: boolean; threads: number }> {
+  wasmReady ??= (async () => {
+    await loadTf();
+    const pkg = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
+    setWasmPaths(`${join(dirname(pkg), 'dist')}/`);
+    if (!(await tf.setBackend('wasm')) || tf.getBackend() !== 'wasm') {
+      throw new Error('tfjs: could not activate the wasm backend');
+    }
+    const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+    const threads = getThreadsCount();
+    useTfBackend('cpu');
+    return { simd, threads };
+  })();
+  return wasmReady;
+}
+
+/**
+ * Makes an initialised backend the active one, synchronously (tf.setBackend runs to completion
+ * without awaiting once the backend exists), so that a contender's setup can call it.
+ */
+export function useTfBackend(name: TfBackend): void {
+  if (tf.getBackend() === name) return;
+  void tf.setBackend(name);
+  if (tf.getBackend() !== name) throw new Error(`tfjs: backend ${name} is not initialised`);
+}
