@@ -3,6 +3,8 @@
  * training data was read): numbers, labels, missing values, and how cells appear in messages.
  */
 
+export { showCell } from '../errors.js';
+
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** A number written in decimal notation (surrounding whitespace allowed); null if the cell is not one. */
@@ -23,17 +25,6 @@ export function cellText(v: unknown): string | null {
   if (typeof v === 'string') return v.trim();
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   return null;
-}
-
-/** A cell for messages: strings quoted, numbers as written, other values as JSON. */
-export function showCell(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
 }
 
 /** `"a", "b", "c"` for messages (at most `max` names, then how many there are in all). */

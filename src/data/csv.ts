@@ -118,6 +118,11 @@ export class CsvTokenizer {
     this.delim = delimiter.charCodeAt(0);
   }
 
+  /** Whether the sink asked to stop (the rest of the input is not read). */
+  get done(): boolean {
+    return this.stopped;
+  }
+
   /** Reads the complete records of `chunk` (after what earlier chunks left over). */
   push(chunk: string): void {
     if (this.stopped) return;

@@ -6,11 +6,11 @@
  * Cells are classified as they are read (missing, number, text; see {@link SourceColumn}), so a
  * source is bound to its missing-value strings: pass `missingValues` when it is created.
  */
-import { DEFAULT_MISSING_VALUES, type MissingRule, missingRule } from './cells.js';
+import { DEFAULT_MISSING_VALUES, type MissingRule, missingRule, quoteList } from './cells.js';
 import { ColumnBuilder, NUMBER, type SourceColumn } from './column.js';
 import { CsvTokenizer, checkDelimiter, checkHeader, raggedError, type CsvSink } from './csv.js';
 import { FormatError, ValueError } from '../errors.js';
-import { checkOptionKeys } from '../options.js';
+import { checkOptionKeys, closest } from '../options.js';
 
 export type { SourceColumn };
 
@@ -220,6 +220,8 @@ export interface CsvRowReader {
   finish(chunk?: string): RowSource;
   /** Data rows read so far. */
   readonly rows: number;
+  /** Whether `maxRows` rows are read (the rest of the input can be skipped). */
+  readonly done: boolean;
   /** Makes room for this many data rows up front (an estimate from the file size saves regrowing). */
   reserve(rows: number): void;
 }
@@ -237,6 +239,9 @@ export function csvRowReader(opts: RowSourceOptions = {}, where = 'csvRows', cap
     },
     get rows() {
       return sink.rows;
+    },
+    get done() {
+      return tokenizer.done;
     },
     reserve: (rows) => sink.reserve(Math.min(rows, read.maxRows + 1)),
   };
@@ -289,4 +294,22 @@ export function objectRows(rows: readonly object[], opts: RowSourceOptions = {},
     return b.build(n);
   });
   return new RowSource({ format: 'rows', columns, n, missing: read.missing, lines: null, objects });
+}
+
+const norm = (s: string): string => s.trim().toLowerCase();
+
+/** The column named `name`: an exact match, else the one column equal up to case and surrounding whitespace. */
+export function matchColumn(source: RowSource, name: string): string | undefined {
+  if (source.has(name)) return name;
+  const near = source.columns.filter((c) => norm(c) === norm(name));
+  return near.length === 1 ? near[0] : undefined;
+}
+
+/** ` Did you mean "x"? Available columns: "a", "b", ...`: the end of a message about an unknown column. */
+export function unknownColumnHint(source: RowSource, name: string): string {
+  const near = source.columns.filter((c) => norm(c) === norm(name));
+  const c = closest(name, source.columns);
+  const guess = near.length > 0 ? near : c === undefined ? [] : [c];
+  const hint = guess.length > 0 ? ` Did you mean ${quoteList(guess)}?` : '';
+  return `${hint} Available columns: ${quoteList(source.columns, 200)}`;
 }
