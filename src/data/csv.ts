@@ -77,7 +77,13 @@ export function checkHeader(header: readonly string[], line: number, where: stri
 }
 
 /** The error for a record whose field count differs from the header's. */
-export function raggedError(where: string, line: number, fields: number, headerLine: number, width: number): FormatError {
+export function raggedError(
+  where: string,
+  line: number,
+  fields: number,
+  headerLine: number,
+  width: number,
+): FormatError {
   return new FormatError(
     `${where}: line ${line}: ${fields} field${fields === 1 ? '' : 's'}, but the header (line ${headerLine}) has ${width} columns`,
   );
@@ -238,7 +244,9 @@ export class CsvTokenizer {
       // Unfinished, or a quote at the very end that may be the first half of a doubled one.
       if ((q < 0 || q + 1 === n) && !final) return -1;
       if (q < 0) {
-        throw new FormatError(`${this.where}: line ${openLine}: quoted field is never closed (unterminated '"')`);
+        throw new FormatError(
+          `${this.where}: line ${openLine}: quoted field is never closed (unterminated '"')`,
+        );
       }
       const chunk = text.slice(j, q);
       this.line += countLineBreaks(chunk);

@@ -9,7 +9,14 @@ import type { SourceColumn } from './column.js';
 import { csvRows, objectRows, ROW_SOURCE_OPTIONS, RowSource, unknownColumnHint } from './row-source.js';
 import type { LoadTableOptions, MissingFeatures, TaskColumn } from './table.js';
 
-const LOAD_TABLE_OPTIONS = ['features', 'tasks', 'categorical', 'categories', 'missingFeatures', ...ROW_SOURCE_OPTIONS];
+const LOAD_TABLE_OPTIONS = [
+  'features',
+  'tasks',
+  'categorical',
+  'categories',
+  'missingFeatures',
+  ...ROW_SOURCE_OPTIONS,
+];
 const TASK_OPTIONS = ['column', 'name', 'kind', 'classes', 'positive'];
 
 /** A feature column of the plan. */
@@ -56,7 +63,9 @@ export function planLoad(source: string | readonly object[] | RowSource, opts: L
     if (typeof name !== 'string')
       throw new ValueError(`loadTable: ${where}: column names must be strings, got ${showCell(name)}`);
     if (src.has(name)) return src.column(name);
-    throw new ValueError(`loadTable: unknown column ${JSON.stringify(name)} in ${where}.${unknownColumnHint(src, name)}`);
+    throw new ValueError(
+      `loadTable: unknown column ${JSON.stringify(name)} in ${where}.${unknownColumnHint(src, name)}`,
+    );
   };
   const features = planFeatures(opts, resolve);
   const tasks = opts.tasks.map((t, k) => planTask(t, k, opts.features, resolve));
@@ -128,7 +137,9 @@ function planTask(t: TaskColumn, k: number, features: readonly string[], resolve
     );
   }
   if (features.includes(t.column)) {
-    throw new ValueError(`loadTable: column ${JSON.stringify(t.column)} is both a feature and the target of a task`);
+    throw new ValueError(
+      `loadTable: column ${JSON.stringify(t.column)} is both a feature and the target of a task`,
+    );
   }
   if (t.name !== undefined && typeof t.name !== 'string')
     throw new ValueError(`loadTable: tasks[${k}].name must be a string, got ${showCell(t.name)}`);

@@ -62,8 +62,19 @@ export function loadTable(source: string | readonly object[] | RowSource, opts: 
 }
 
 /** A {@link CellError} for data row `row` (0-based) of column `col`. */
-function cellError(src: RowSource, col: SourceColumn, row: number, value: unknown, expected: string, hint = '') {
-  return new CellError('loadTable', { column: col.name, row: src.position(row), unit: src.unit, value, expected }, hint);
+function cellError(
+  src: RowSource,
+  col: SourceColumn,
+  row: number,
+  value: unknown,
+  expected: string,
+  hint = '',
+) {
+  return new CellError(
+    'loadTable',
+    { column: col.name, row: src.position(row), unit: src.unit, value, expected },
+    hint,
+  );
 }
 
 const NUMERIC_HINT =
@@ -81,13 +92,18 @@ function checkCells({ src, features, tasks }: LoadPlan): void {
     const regression = t.spec.kind === 'regression';
     const bad = regression ? t.col.firstNonNumber : t.col.firstUnsupported;
     if (bad === null) continue;
-    const expected = regression ? `a number (the label of regression task ${JSON.stringify(t.name)})` : 'a label (text or a number)';
+    const expected = regression
+      ? `a number (the label of regression task ${JSON.stringify(t.name)})`
+      : 'a label (text or a number)';
     throw cellError(src, t.col, bad.row, bad.value, expected);
   }
 }
 
 /** Stage 2 (rows): which rows are kept, and why the others are not. */
-function chooseRows({ src, features, tasks, missingFeatures }: LoadPlan): { kept: Int32Array; dropped: DroppedRow[] } {
+function chooseRows({ src, features, tasks, missingFeatures }: LoadPlan): {
+  kept: Int32Array;
+  dropped: DroppedRow[];
+} {
   const n = src.n;
   const lacksFeature = new Uint8Array(n);
   const hasLabel = new Uint8Array(n);
@@ -121,14 +137,16 @@ function chooseRows({ src, features, tasks, missingFeatures }: LoadPlan): { kept
       .slice(0, 3)
       .map((d) => `${src.unit} ${d.row}: ${d.reason}`)
       .join('; ');
-    throw new ValueError(`loadTable: every one of the ${n} rows was dropped (${sample}${n > 3 ? '; ...' : ''})`);
+    throw new ValueError(
+      `loadTable: every one of the ${n} rows was dropped (${sample}${n > 3 ? '; ...' : ''})`,
+    );
   }
   return { kept: Int32Array.from(kept), dropped };
 }
 
 /** Sets `flags[r]` to 1 where the cell is missing (`missing` true) or present (`missing` false). */
 function markMissing(codes: Int32Array, flags: Uint8Array, missing: boolean): void {
-  for (let r = 0; r < codes.length; r++) if (codes[r] === MISSING === missing) flags[r] = 1;
+  for (let r = 0; r < codes.length; r++) if ((codes[r] === MISSING) === missing) flags[r] = 1;
 }
 
 /** A column's text codes, and the distinct texts of the kept rows. */
@@ -194,7 +212,8 @@ function encodeFeatures(
     const expected = `one of the given categories ${quoteList(cats)}`;
     const index = indexCodes(src, f.col, kept, texts, (s) => position.get(s), expected);
     categories[f.name] = cats;
-    for (const c of cats) featureInfo.push({ name: `${f.name}=${c}`, column: f.name, kind: 'onehot', category: c });
+    for (const c of cats)
+      featureInfo.push({ name: `${f.name}=${c}`, column: f.name, kind: 'onehot', category: c });
     slots.push({ f, offset, index, codes: texts.codes });
   }
   const width = featureInfo.length;
@@ -228,7 +247,8 @@ function encodeTask(src: RowSource, t: TaskPlan, kept: Int32Array): TaskData {
   const texts = keptTexts(t.col, kept);
   const { codes, used } = texts;
   if (used.length === 0) throw new ValueError(`loadTable: ${where} has no label in any kept row`);
-  const enc = t.spec.kind === 'classification' ? classEncoding(t.spec, used) : binaryEncoding(t.spec, used, where);
+  const enc =
+    t.spec.kind === 'classification' ? classEncoding(t.spec, used) : binaryEncoding(t.spec, used, where);
   const expected = `one of the classes ${quoteList(enc.classes)} of ${where}`;
   const index = indexCodes(src, t.col, kept, texts, enc.value, expected);
   for (let i = 0; i < kept.length; i++) {

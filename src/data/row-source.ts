@@ -6,11 +6,12 @@
  * Cells are classified as they are read (missing, number, text; see {@link SourceColumn}), so a
  * source is bound to its missing-value strings: pass `missingValues` when it is created.
  */
-import { DEFAULT_MISSING_VALUES, type MissingRule, missingRule, quoteList } from './cells.js';
-import { ColumnBuilder, NUMBER, type SourceColumn } from './column.js';
-import { CsvTokenizer, checkDelimiter, checkHeader, raggedError, type CsvSink } from './csv.js';
+
 import { FormatError, ValueError } from '../errors.js';
 import { checkOptionKeys, closest } from '../options.js';
+import { DEFAULT_MISSING_VALUES, type MissingRule, missingRule, quoteList } from './cells.js';
+import { ColumnBuilder, NUMBER, type SourceColumn } from './column.js';
+import { type CsvSink, CsvTokenizer, checkDelimiter, checkHeader, raggedError } from './csv.js';
 
 export type { SourceColumn };
 
@@ -42,13 +43,22 @@ interface ReadOptions {
  * @throws ValueError naming the option: an unknown key, `maxRows` not a positive integer,
  *   `missingValues` not an array of strings; FormatError for a bad delimiter.
  */
-export function readOptions(opts: RowSourceOptions, where: string, keys: readonly string[] = ROW_SOURCE_OPTIONS): ReadOptions {
+export function readOptions(
+  opts: RowSourceOptions,
+  where: string,
+  keys: readonly string[] = ROW_SOURCE_OPTIONS,
+): ReadOptions {
   checkOptionKeys(where, opts, keys);
   const { maxRows, missingValues } = opts ?? {};
   if (maxRows !== undefined && !(typeof maxRows === 'number' && Number.isInteger(maxRows) && maxRows >= 1)) {
-    throw new ValueError(`${where}: maxRows must be a positive integer, got ${JSON.stringify(maxRows) ?? String(maxRows)}`);
+    throw new ValueError(
+      `${where}: maxRows must be a positive integer, got ${JSON.stringify(maxRows) ?? String(maxRows)}`,
+    );
   }
-  if (missingValues !== undefined && (!Array.isArray(missingValues) || missingValues.some((s) => typeof s !== 'string'))) {
+  if (
+    missingValues !== undefined &&
+    (!Array.isArray(missingValues) || missingValues.some((s) => typeof s !== 'string'))
+  ) {
     throw new ValueError(`${where}: missingValues must be an array of strings`);
   }
   return {
@@ -253,7 +263,8 @@ export function csvRowReader(opts: RowSourceOptions = {}, where = 'csvRows', cap
  * @throws FormatError on malformed CSV (naming the line) or empty text; ValueError for bad options.
  */
 export function csvRows(text: string, opts: RowSourceOptions = {}, where = 'csvRows'): RowSource {
-  if (typeof text !== 'string') throw new ValueError(`${where}: the CSV must be a string, got ${typeof text}`);
+  if (typeof text !== 'string')
+    throw new ValueError(`${where}: the CSV must be a string, got ${typeof text}`);
   return csvRowReader(opts, where, countLines(text)).finish(text);
 }
 
@@ -270,7 +281,11 @@ function countLines(text: string): number {
  *
  * @throws FormatError if an element is not an object; ValueError for bad options.
  */
-export function objectRows(rows: readonly object[], opts: RowSourceOptions = {}, where = 'objectRows'): RowSource {
+export function objectRows(
+  rows: readonly object[],
+  opts: RowSourceOptions = {},
+  where = 'objectRows',
+): RowSource {
   const read = readOptions(opts, where, ['missingValues', 'maxRows']);
   if (!Array.isArray(rows)) throw new ValueError(`${where}: expected an array of row objects`);
   const n = Math.min(rows.length, read.maxRows);

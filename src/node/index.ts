@@ -10,8 +10,8 @@ export {
   main as runCli,
   type OutputStream,
 } from './cli/index.js';
-export { readCsvFile } from './rows.js';
 export { FileError, readFileBytes, readFileBytesSync, writeFileAtomic, writeFileAtomicSync } from './fs.js';
+export { readCsvFile } from './rows.js';
 export {
   loadSafetensors,
   loadSafetensorsSync,

@@ -11,19 +11,24 @@ const CHUNK_BYTES = 1 << 20;
 
 /**
  * Reads the CSV file at `path` (UTF-8, the dialect of `parseCsv`) into a {@link RowSource} for
- * `loadTable`. Messages about the content start with `path` (`data.csv: line 7: ...`).
+ * `loadTable`. Messages about the content start with `name` (default `path`): `data.csv: line 7: ...`.
  *
  * @throws FileError if the file cannot be read; FormatError for text that is not UTF-8,
- *   malformed CSV, or no header; ValueError for bad options.
+ *   malformed CSV, or an empty file; ValueError for bad options.
  */
-export async function readCsvFile(path: string, opts: RowSourceOptions = {}): Promise<RowSource> {
-  const reader = csvRowReader(opts, path);
+export async function readCsvFile(
+  path: string,
+  opts: RowSourceOptions = {},
+  name = path,
+): Promise<RowSource> {
+  const reader = csvRowReader(opts, name);
+  let blank = true; // nothing but whitespace so far
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const decode = (bytes: Uint8Array, stream: boolean): string => {
     try {
       return decoder.decode(bytes, { stream });
     } catch {
-      throw new FormatError(`${path}: the file is not UTF-8 text`);
+      throw new FormatError(`${name}: the file is not UTF-8 text`);
     }
   };
   let handle: Awaited<ReturnType<typeof open>>;
@@ -42,14 +47,18 @@ export async function readCsvFile(path: string, opts: RowSourceOptions = {}): Pr
         throw fileError('readCsvFile', 'read', path, err);
       });
       if (bytesRead === 0 || reader.done) break;
-      reader.push(decode(buffer.subarray(0, bytesRead), true));
+      const text = decode(buffer.subarray(0, bytesRead), true);
+      if (blank) blank = /^[\s\uFEFF]*$/.test(text);
+      reader.push(text);
       // After the first chunk, size the columns for the whole file (by its bytes per row so far).
       if (read === 0 && size > bytesRead && reader.rows > 0) {
         reader.reserve(Math.ceil((reader.rows * size * 1.05) / bytesRead) + 16);
       }
       read += bytesRead;
     }
-    return reader.finish(decode(new Uint8Array(0), false));
+    const rest = decode(new Uint8Array(0), false);
+    if (blank && rest.trim() === '') throw new FormatError(`${name}: the file is empty`);
+    return reader.finish(rest);
   } finally {
     await handle.close().catch(() => {});
   }

@@ -163,7 +163,7 @@ describe('loadTable semantics', () => {
         features: ['f'],
         tasks: [{ column: 'c', kind: 'classification', classes: ['a', 'b'] }],
       }),
-    ).toThrow(/line 3: label "q" is not among the given classes "a", "b"/);
+    ).toThrow(/column "c", line 3: value "q" is not one of the classes "a", "b"/);
   });
 
   it('reads binary labels: 0/1, true/false, positive, classes', () => {
@@ -245,7 +245,7 @@ describe('loadTable semantics', () => {
         categories: { c: ['x'] },
         tasks: [{ column: 'y', kind: 'regression' }],
       }),
-    ).toThrow(/category "w"/);
+    ).toThrow(/column "c", line 2: value "w" is not one of the given categories "x"/);
   });
 });
 
