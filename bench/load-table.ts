@@ -53,7 +53,7 @@ function csvText(rows: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function dataFile(rows: number): string {
+function dataFile(rows: number): string {
   const path = join(os.tmpdir(), `mtlgrad-bench-load-table-${rows}.csv`);
   if (!existsSync(path)) writeFileSync(path, csvText(rows));
   return path;

@@ -6,8 +6,15 @@
  */
 import { elementwiseSuite } from './elementwise.js';
 import type { Suite } from './harness.js';
+import { loadTableSuite } from './load-table.js';
 import { matmulSuite } from './matmul.js';
 import { mtlScalingSuite } from './mtl-scaling.js';
 import { trainStepSuite } from './train-step.js';
 
-export const suites: readonly Suite[] = [matmulSuite, elementwiseSuite, trainStepSuite, mtlScalingSuite];
+export const suites: readonly Suite[] = [
+  matmulSuite,
+  elementwiseSuite,
+  trainStepSuite,
+  mtlScalingSuite,
+  loadTableSuite,
+];

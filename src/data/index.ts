@@ -3,6 +3,9 @@
  * Palmer Penguins table and synthetic multi-task generators. Everything produces plain typed
  * arrays (Float64Array features and labels); browser-safe, no Node built-ins.
  */
+
+export { DEFAULT_MISSING_VALUES, isMissing, type MissingRule, missingRule } from './cells.js';
+export { MISSING, NUMBER, type SourceColumn, textCodes, UNSUPPORTED } from './column.js';
 export { type CsvData, type CsvOptions, formatCsv, formatCsvField, parseCsv } from './csv.js';
 export { tableTasks, tableToData } from './multitask.js';
 export {
@@ -14,6 +17,14 @@ export {
   penguinsCsv,
   penguinsRows,
 } from './penguins.js';
+export {
+  type CsvRowReader,
+  csvRowReader,
+  csvRows,
+  objectRows,
+  RowSource,
+  type RowSourceOptions,
+} from './row-source.js';
 export {
   type Fold,
   type KFoldOptions,
@@ -48,7 +59,6 @@ export {
 } from './synthetic.js';
 export {
   compareLabels,
-  DEFAULT_MISSING_VALUES,
   type DroppedRow,
   type FeatureColumnInfo,
   type LoadTableOptions,
