@@ -5,7 +5,7 @@ import {
   csvRows,
   matchColumn,
   objectRows,
-  RowSource,
+  type RowSource,
   unknownColumnHint,
 } from '../../src/data/row-source.js';
 import { FormatError, ValueError } from '../../src/errors.js';
@@ -23,7 +23,21 @@ function cells(src: RowSource): unknown[][] {
 }
 
 const cell = fc.oneof(
-  fc.constantFrom('', 'NA', '1', '1.0', '-2.5', '007', 'a', 'B', ' x ', 'a,b', 'say "hi"', 'two\nlines', '3e2'),
+  fc.constantFrom(
+    '',
+    'NA',
+    '1',
+    '1.0',
+    '-2.5',
+    '007',
+    'a',
+    'B',
+    ' x ',
+    'a,b',
+    'say "hi"',
+    'two\nlines',
+    '3e2',
+  ),
   fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
 );
 
@@ -63,7 +77,10 @@ describe('csvRows', () => {
         fc.array(fc.nat(), { maxLength: 6 }),
         fc.constantFrom('\n', '\r\n', '\r'),
         (rows, cuts, eol) => {
-          const text = writeCsv([['a', 'b', 'c'], ...rows], ',').replace(/\n(?=(?:[^"]*"[^"]*")*[^"]*$)/g, eol);
+          const text = writeCsv([['a', 'b', 'c'], ...rows], ',').replace(
+            /\n(?=(?:[^"]*"[^"]*")*[^"]*$)/g,
+            eol,
+          );
           const whole = csvRows(text);
           const reader = csvRowReader();
           const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
@@ -105,9 +122,13 @@ describe('csvRows', () => {
     expect(csvRows('a\n1\n2\n3\n', { maxRows: 2 }).n).toBe(2);
     expect(csvRows('a\n1\n2\n3\nragged,row\n', { maxRows: 3 }).n).toBe(3); // never reads line 5
     for (const bad of [0, -1, 1.5, Number.NaN, '2']) {
-      expect(() => csvRows('a\n1\n', { maxRows: bad as number })).toThrow(/maxRows must be a positive integer/);
+      expect(() => csvRows('a\n1\n', { maxRows: bad as number })).toThrow(
+        /maxRows must be a positive integer/,
+      );
     }
-    expect(() => csvRows('a\n1\n', { maxrows: 2 } as object)).toThrow(/unknown option 'maxrows' \(did you mean 'maxRows'\?\)/);
+    expect(() => csvRows('a\n1\n', { maxrows: 2 } as object)).toThrow(
+      /unknown option 'maxrows' \(did you mean 'maxRows'\?\)/,
+    );
   });
 
   it('rejects malformed text with FormatError naming the line', () => {
@@ -121,7 +142,10 @@ describe('csvRows', () => {
 
 describe('objectRows', () => {
   it('takes the union of keys, keeps values as given, reads booleans as numbers', () => {
-    const src = objectRows([{ a: 1, b: true }, { b: 'NA', c: 'x' }]);
+    const src = objectRows([
+      { a: 1, b: true },
+      { b: 'NA', c: 'x' },
+    ]);
     expect(src.columns).toEqual(['a', 'b', 'c']);
     expect(cells(src)).toEqual([
       [1, true, undefined],
@@ -152,7 +176,9 @@ describe('column names', () => {
   });
 
   it('suggests the closest name and lists the columns', () => {
-    expect(unknownColumnHint(src, 'mas')).toBe(' Did you mean "mass"? Available columns: "Species", " Beak Length ", "mass"');
+    expect(unknownColumnHint(src, 'mas')).toBe(
+      ' Did you mean "mass"? Available columns: "Species", " Beak Length ", "mass"',
+    );
     expect(unknownColumnHint(src, 'zzzzzz')).toBe(' Available columns: "Species", " Beak Length ", "mass"');
   });
 });
