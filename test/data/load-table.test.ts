@@ -102,7 +102,10 @@ describe('loadTable: options', () => {
       /loadTable: unknown option 'missingvalues' \(did you mean 'missingValues'\?\)/,
     );
     expect(() =>
-      loadTable(csv, { ...base, tasks: [{ column: 'y', kind: 'regression', nmae: 'z' }] } as typeof base),
+      loadTable(csv, {
+        ...base,
+        tasks: [{ column: 'y', kind: 'regression', nmae: 'z' }],
+      } as object as typeof base),
     ).toThrow(/tasks\[0\]: unknown option 'nmae' \(did you mean 'name'\?\)/);
   });
 
