@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { csvRows, loadTable, objectRows } from '../../src/data/index.js';
 import { PENGUINS_CSV } from '../../src/data/penguins-data.js';
 import { CellError, FormatError, ValueError } from '../../src/errors.js';
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an exception');
-}
+import { thrown } from './helpers.js';
 
 describe('loadTable: CellError', () => {
   it('carries column, row, unit, value and expected for a non-number in a numeric feature', () => {

@@ -9,6 +9,7 @@ import {
   tableFromArrays,
 } from '../../src/data/index.js';
 import { FormatError, ValueError } from '../../src/errors.js';
+import { thrown } from './helpers.js';
 
 const source: PenguinRow[] = penguinsRows();
 
@@ -18,15 +19,6 @@ const TASKS = [
   { column: 'Sex', name: 'sex', kind: 'binary' as const },
   { column: 'Body Mass (g)', name: 'mass', kind: 'regression' as const },
 ];
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an exception');
-}
 
 describe('loadTable on penguins (species / sex / mass)', () => {
   for (const [label, input] of [
