@@ -7,6 +7,8 @@
 export { DEFAULT_MISSING_VALUES, isMissing, type MissingRule, missingRule } from './cells.js';
 export { MISSING, NUMBER, type SourceColumn, textCodes, UNSUPPORTED } from './column.js';
 export { type CsvData, type CsvOptions, formatCsv, formatCsvField, parseCsv } from './csv.js';
+export { compareLabels, sortLabels } from './labels.js';
+export { loadTable } from './load-table.js';
 export { tableTasks, tableToData } from './multitask.js';
 export {
   PENGUIN_COLUMNS,
@@ -58,13 +60,10 @@ export {
   relatedTasks,
 } from './synthetic.js';
 export {
-  compareLabels,
   type DroppedRow,
   type FeatureColumnInfo,
   type LoadTableOptions,
-  loadTable,
   type MissingFeatures,
-  sortLabels,
   subsetTable,
   type Table,
   type TableArrays,

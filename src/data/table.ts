@@ -17,9 +17,6 @@ import { ValueError } from '../errors.js';
 import type { TaskKind } from '../mtl/tasks.js';
 import type { RowSourceOptions } from './row-source.js';
 
-export { DEFAULT_MISSING_VALUES } from './cells.js';
-export { compareLabels, sortLabels } from './labels.js';
-export { loadTable } from './load-table.js';
 export type { TaskKind };
 
 /** A task of {@link LoadTableOptions}: which column holds its labels and how to read them. */

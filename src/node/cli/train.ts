@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { tensor } from '../../autograd/create.js';
 import type { Tensor } from '../../autograd/tensor.js';
+import { loadTable } from '../../data/load-table.js';
 import { trainTestSplit } from '../../data/split.js';
 import {
   applyStandardizer,
@@ -15,7 +16,7 @@ import {
   fitTargetStandardizer,
   inverseTargets,
 } from '../../data/standardize.js';
-import { loadTable, type MissingFeatures, type Table, type TaskKind } from '../../data/table.js';
+import type { MissingFeatures, Table, TaskKind } from '../../data/table.js';
 import { CellError, MtlgradError } from '../../errors.js';
 import type { HardSharing } from '../../mtl/architectures.js';
 import { predict } from '../../mtl/evaluate.js';
