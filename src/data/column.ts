@@ -213,7 +213,8 @@ export class ColumnBuilder {
 
   private put(row: number, code: number): void {
     this.codes[row] = code;
-    this.numbers[row] = code >= 0 ? this.codeNumber[code] : Number.NaN;
+    if (code >= 0) this.numbers[row] = this.codeNumber[code];
+    else if (code === MISSING) this.numbers[row] = Number.NaN; // NUMBER: newText wrote it
   }
 
   /** A row object's value at `row` (numbers and booleans are read as numbers, not from their text). */
@@ -245,6 +246,11 @@ export class ColumnBuilder {
     }
     const x = cellNumber(s);
     if (x === null && this.firstNonNumber === null) this.firstNonNumber = { row, value: s };
+    if (x !== null && String(x) === s) {
+      // Long or exponent forms that print as written (`0.30000000000000004`, `1e-7`): no text kept.
+      this.numbers[row] = x;
+      return NUMBER;
+    }
     return this.intern(s, h, x ?? Number.NaN);
   }
 

@@ -60,6 +60,13 @@ describe('typed columns', () => {
     expect(col.firstNonNumber).toEqual({ row: 5, value: 'x' });
   });
 
+  it('keeps no text for long or exponent numbers that print as written', () => {
+    const col = csvRows('a\n0.30000000000000004\n1e-7\n1E-7\n12345678901234567\n').column('a');
+    expect(Array.from(col.codes)).toEqual([NUMBER, NUMBER, 0, 1]);
+    expect(col.texts).toEqual(['1E-7', '12345678901234567']); // String() gives 1e-7 and 12345678901234568
+    expect(Array.from(col.numbers)).toEqual([0.30000000000000004, 1e-7, 1e-7, 12345678901234568]);
+  });
+
   it('textCodes gives every cell the code of its text, numbers by String(number)', () => {
     const col = csvRows('a\n2\n1.0\n2\n\n7\n').column('a');
     const { codes, texts } = textCodes(col);

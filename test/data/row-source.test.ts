@@ -112,7 +112,7 @@ describe('csvRows', () => {
     const src = csvRows('a,b\n-999,x\n5, Unknown \n-999.0,y\n', { missingValues: ['-999', 'unknown'] });
     expect(cells(src)).toEqual([
       [undefined, 'x'],
-      ['5', undefined], // numeric missing values: numbers are read from their text
+      [5, undefined],
       ['-999.0', 'y'],
     ]);
     expect(Array.from(src.column('a').numbers)).toEqual([Number.NaN, 5, -999]);
