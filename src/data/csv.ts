@@ -106,7 +106,7 @@ export interface CsvSink {
 }
 
 /** Longest record a chunked read holds while waiting for its end (guards against a file without line breaks). */
-export const MAX_RECORD_CHARS = 1 << 26;
+export const MAX_RECORD_CHARS = 1 << 24;
 
 /** Splits CSV text, whole or in chunks, into fields and records for a {@link CsvSink}. */
 export class CsvTokenizer {
@@ -132,9 +132,12 @@ export class CsvTokenizer {
   /** Reads the complete records of `chunk` (after what earlier chunks left over). */
   push(chunk: string): void {
     if (this.stopped) return;
-    const text = this.start(this.carry + chunk);
-    const used = this.scan(text, false);
-    this.carry = text.slice(used);
+    if (this.carry !== '' && chunk.indexOf('\n') < 0 && chunk.indexOf('\r') < 0) {
+      this.carry += chunk; // no record can end in this chunk: do not scan the pending one again
+    } else {
+      const text = this.start(this.carry + chunk);
+      this.carry = text.slice(this.scan(text, false));
+    }
     if (this.carry.length > MAX_RECORD_CHARS) {
       throw new FormatError(
         `${this.where}: line ${this.line}: a record longer than ${MAX_RECORD_CHARS} characters (is this a CSV file?)`,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_RECORD_CHARS } from '../../src/data/csv.js';
 import {
   csvRowReader,
   csvRows,
@@ -97,6 +98,15 @@ describe('csvRows', () => {
         },
       ),
     );
+  });
+
+  it('refuses a record longer than MAX_RECORD_CHARS while reading chunks (a file without line breaks)', () => {
+    const reader = csvRowReader({}, 'zeros');
+    const chunk = '\u0000'.repeat(1 << 20);
+    const push = () => {
+      for (let i = 0; i <= MAX_RECORD_CHARS / chunk.length; i++) reader.push(chunk);
+    };
+    expect(push).toThrow(/zeros: line 1: a record longer than 16777216 characters/);
   });
 
   it('reads quoted fields with delimiters, doubled quotes and line breaks, and counts lines', () => {
