@@ -154,6 +154,39 @@ export function subsetTable(table: Table, rows: ArrayLike<number>): Table {
   return { ...cloneMeta(table), x, nRows: k, tasks, dropped: [], rowIndex };
 }
 
+/**
+ * A copy of `table` (same rows) with new features or labels: the given arrays are used as they
+ * are, everything else is copied. `impute: null` clears a pending imputation.
+ */
+export function withData(
+  table: Table,
+  change: { x?: Float64Array; tasks?: Record<string, TaskData>; impute?: null },
+): Table {
+  const meta = cloneMeta(table);
+  if (change.impute === null) delete meta.impute;
+  return {
+    ...meta,
+    x: change.x ?? Float64Array.from(table.x),
+    nRows: table.nRows,
+    tasks: change.tasks ?? copyTasks(table.tasks),
+    dropped: table.dropped.map((d) => ({ ...d })),
+    rowIndex: Int32Array.from(table.rowIndex),
+  };
+}
+
+/** The labels of every task, copied. */
+export function copyTasks(tasks: Record<string, TaskData>): Record<string, TaskData> {
+  const out: Record<string, TaskData> = {};
+  for (const [name, t] of Object.entries(tasks)) {
+    out[name] = {
+      ...t,
+      values: Float64Array.from(t.values),
+      ...(t.classes ? { classes: [...t.classes] } : {}),
+    };
+  }
+  return out;
+}
+
 /** The descriptive fields of a table (names, categories, impute), copied. */
 export function cloneMeta(
   table: Table,
