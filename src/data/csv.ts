@@ -12,6 +12,9 @@
  * Errors are {@link FormatError}s naming the 1-based line: empty input, an unterminated quoted
  * field (the line where it opened), text between a closing quote and the next delimiter, and a
  * record whose field count differs from the header's ("ragged" rows).
+ *
+ * One tokenizer ({@link CsvTokenizer}) reads whole texts or chunks of a stream and hands fields
+ * to a sink: {@link parseCsv} collects strings; `csvRows` (row-source.ts) fills typed columns.
  */
 import { FormatError } from '../errors.js';
 

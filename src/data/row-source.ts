@@ -144,9 +144,11 @@ export class RowSource {
   }
 }
 
-/** Receives tokens and writes them into column builders; growing them as rows arrive. */
+/** Receives tokens and writes them into column builders, growing them as rows arrive. */
 class CsvColumns implements CsvSink {
   private header: string[] | null = null;
+  /** Fields of the header record while it is read. */
+  private pending: string[] = [];
   private headerLine = 0;
   private builders: ColumnBuilder[] = [];
   private lines = new Int32Array(0);
@@ -170,8 +172,6 @@ class CsvColumns implements CsvSink {
     else if (this.j < this.builders.length) this.builders[this.j].addText(this.rows, value);
     this.j++;
   }
-
-  private pending: string[] = [];
 
   discard(): void {
     this.j = 0;
