@@ -135,8 +135,19 @@ export class CsvTokenizer {
   /** Reads the complete records of `chunk` (after what earlier chunks left over). */
   push(chunk: string): void {
     if (this.stopped) return;
-    if (this.carry !== '' && chunk.indexOf('\n') < 0 && chunk.indexOf('\r') < 0) {
+    const lf = chunk.indexOf('\n');
+    if (this.carry !== '' && lf < 0 && chunk.indexOf('\r') < 0) {
       this.carry += chunk; // no record can end in this chunk: do not scan the pending one again
+    } else if (this.carry !== '') {
+      // Finish the pending record with the chunk's first line, then scan the rest of the chunk
+      // as the flat string it is (characters of a concatenation read slower).
+      const head = this.carry + chunk.slice(0, lf + 1);
+      const used = this.scan(head, false);
+      if (used === head.length) this.carry = chunk.slice(this.scan(chunk, false, lf + 1));
+      else {
+        const text = head.slice(used) + chunk.slice(lf + 1);
+        this.carry = text.slice(this.scan(text, false));
+      }
     } else {
       const text = this.start(this.carry + chunk);
       this.carry = text.slice(this.scan(text, false));
@@ -163,10 +174,10 @@ export class CsvTokenizer {
   }
 
   /** Tokenizes records from the start of `text`; returns where the first unfinished record starts. */
-  private scan(text: string, final: boolean): number {
+  private scan(text: string, final: boolean, from = 0): number {
     const n = text.length;
     const next = new NextIndex(text, String.fromCharCode(this.delim));
-    let i = 0;
+    let i = from;
     while (i < n && !this.stopped) {
       const c0 = text.charCodeAt(i);
       if (c0 === LF || c0 === CR) {
