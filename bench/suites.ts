@@ -7,6 +7,7 @@
 import { elementwiseSuite } from './elementwise.js';
 import type { Suite } from './harness.js';
 import { linearSuite } from './linear.js';
+import { loadTableSuite } from './load-table.js';
 import { matmulSuite } from './matmul.js';
 import { mtlScalingSuite } from './mtl-scaling.js';
 import { trainStepSuite } from './train-step.js';
@@ -17,4 +18,5 @@ export const suites: readonly Suite[] = [
   elementwiseSuite,
   trainStepSuite,
   mtlScalingSuite,
+  loadTableSuite,
 ];

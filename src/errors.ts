@@ -25,3 +25,56 @@ export class FormatError extends MtlgradError {}
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
+
+/** What {@link CellError} carries: the cell, and what it should have held. */
+export interface CellErrorInfo {
+  /** Column name as written in the source. */
+  column: string;
+  /** 1-based position of the row: its CSV line, or its index in the row array + 1. */
+  row: number;
+  /** `line` (CSV) or `row` (row objects): what {@link CellErrorInfo.row} counts. */
+  unit: 'line' | 'row';
+  /** The cell as read (trimmed text for CSV). */
+  value: unknown;
+  /** What the cell should be, as a phrase: `a number`, `one of the classes "a", "b"`. */
+  expected: string;
+}
+
+/**
+ * A table cell that cannot be read as its column requires: `loadTable: column "mass", line 7:
+ * "heavy" is not a number`. The fields let a caller (the CLI) say which of its own options fixes
+ * it, without parsing the message.
+ */
+export class CellError extends ValueError {
+  readonly column: string;
+  readonly row: number;
+  readonly unit: 'line' | 'row';
+  readonly value: unknown;
+  readonly expected: string;
+
+  /** `where` names the function; `hint` (a sentence) ends the message. */
+  constructor(where: string, info: CellErrorInfo, hint = '') {
+    super(`${where}: ${cellErrorText(info)}${hint === '' ? '' : `. ${hint}`}`);
+    this.column = info.column;
+    this.row = info.row;
+    this.unit = info.unit;
+    this.value = info.value;
+    this.expected = info.expected;
+  }
+}
+
+/** `column "mass", line 7: value "heavy" is not a number` (the message of a {@link CellError} without prefix or hint). */
+export function cellErrorText(info: CellErrorInfo): string {
+  return `column ${JSON.stringify(info.column)}, ${info.unit} ${info.row}: value ${showCell(info.value)} is not ${info.expected}`;
+}
+
+/** A cell for messages: strings quoted, numbers as written, other values as JSON. */
+export function showCell(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}

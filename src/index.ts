@@ -13,7 +13,16 @@ export {
   setNumThreads,
 } from './backend/index.js';
 export * from './data/index.js';
-export { AutogradError, DTypeError, FormatError, MtlgradError, ShapeError, ValueError } from './errors.js';
+export {
+  AutogradError,
+  CellError,
+  type CellErrorInfo,
+  DTypeError,
+  FormatError,
+  MtlgradError,
+  ShapeError,
+  ValueError,
+} from './errors.js';
 export * from './io/index.js';
 export * from './mtl/index.js';
 export * from './nn/index.js';

@@ -3,6 +3,8 @@
  * training data was read): numbers, labels, missing values, and how cells appear in messages.
  */
 
+export { showCell } from '../errors.js';
+
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** A number written in decimal notation (surrounding whitespace allowed); null if the cell is not one. */
@@ -25,19 +27,39 @@ export function cellText(v: unknown): string | null {
   return null;
 }
 
-/** A cell for messages: strings quoted, numbers as written, other values as JSON. */
-export function showCell(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
-}
-
 /** `"a", "b", "c"` for messages (at most `max` names, then how many there are in all). */
 export function quoteList(names: readonly string[], max = 30): string {
   const shown = names.slice(0, max).map((s) => JSON.stringify(s));
   return names.length > max ? `${shown.join(', ')}, ... (${names.length} in all)` : shown.join(', ');
 }
+
+/** Default strings read as missing values: empty, NA, N/A, NaN, null, "." and "?". */
+export const DEFAULT_MISSING_VALUES: readonly string[] = ['', 'na', 'n/a', 'nan', 'null', '.', '?'];
+
+/**
+ * The "is this cell missing?" test for a list of missing-value strings (compared after trimming,
+ * case-insensitively); `null`, `undefined` and NaN are always missing.
+ */
+export interface MissingRule {
+  /** Whether a cell value is missing. */
+  (v: unknown): boolean;
+  /** Whether a trimmed text is one of the missing-value strings. */
+  text(s: string): boolean;
+  /** Whether some missing-value string reads as a number (then numbers must be compared as text too). */
+  numeric: boolean;
+}
+
+/** A {@link MissingRule} for `values` (default {@link DEFAULT_MISSING_VALUES}). */
+export function missingRule(values: readonly string[] = DEFAULT_MISSING_VALUES): MissingRule {
+  const set = new Set(values.map((s) => s.trim().toLowerCase()));
+  const text = (s: string): boolean => set.has(s.toLowerCase());
+  const rule = (v: unknown): boolean =>
+    v === null ||
+    v === undefined ||
+    (typeof v === 'number' && Number.isNaN(v)) ||
+    (typeof v === 'string' && text(v.trim()));
+  return Object.assign(rule, { text, numeric: [...set].some((s) => cellNumber(s) !== null) });
+}
+
+/** Whether a cell is missing under the default rule ({@link DEFAULT_MISSING_VALUES}). */
+export const isMissing: MissingRule = missingRule();

@@ -3,7 +3,12 @@
  * Palmer Penguins table and synthetic multi-task generators. Everything produces plain typed
  * arrays (Float64Array features and labels); browser-safe, no Node built-ins.
  */
+
+export { DEFAULT_MISSING_VALUES, isMissing, type MissingRule, missingRule } from './cells.js';
+export { MISSING, NUMBER, type SourceColumn, textCodes, UNSUPPORTED } from './column.js';
 export { type CsvData, type CsvOptions, formatCsv, formatCsvField, parseCsv } from './csv.js';
+export { compareLabels, sortLabels } from './labels.js';
+export { loadTable } from './load-table.js';
 export { tableTasks, tableToData } from './multitask.js';
 export {
   PENGUIN_COLUMNS,
@@ -14,6 +19,14 @@ export {
   penguinsCsv,
   penguinsRows,
 } from './penguins.js';
+export {
+  type CsvRowReader,
+  csvRowReader,
+  csvRows,
+  objectRows,
+  RowSource,
+  type RowSourceOptions,
+} from './row-source.js';
 export {
   type Fold,
   type KFoldOptions,
@@ -47,14 +60,10 @@ export {
   relatedTasks,
 } from './synthetic.js';
 export {
-  compareLabels,
-  DEFAULT_MISSING_VALUES,
   type DroppedRow,
   type FeatureColumnInfo,
   type LoadTableOptions,
-  loadTable,
   type MissingFeatures,
-  sortLabels,
   subsetTable,
   type Table,
   type TableArrays,

@@ -7,7 +7,7 @@
  * {@link targetStandardizerFromJSON} load and validate them.
  */
 import { FormatError, ValueError } from '../errors.js';
-import { cloneMeta, type Table, type TaskData } from './table.js';
+import { copyTasks, type Table, withData } from './table.js';
 
 /** Imputation statistic for missing feature values. */
 export type ImputeStrategy = 'mean' | 'median';
@@ -139,16 +139,7 @@ export function applyStandardizer(table: Table, scaler: Standardizer): Table {
       x[i * f + j] = scaler.scaled[j] ? (v - scaler.mean[j]) / scaler.std[j] : v;
     }
   }
-  const meta = cloneMeta(table);
-  delete meta.impute;
-  return {
-    ...meta,
-    x,
-    nRows: n,
-    tasks: copyTasks(table.tasks),
-    dropped: table.dropped.map((d) => ({ ...d })),
-    rowIndex: Int32Array.from(table.rowIndex),
-  };
+  return withData(table, { x, impute: null });
 }
 
 function checkNames(got: readonly string[], want: readonly string[]): void {
@@ -164,18 +155,6 @@ function checkNames(got: readonly string[], want: readonly string[]): void {
       );
     }
   }
-}
-
-function copyTasks(tasks: Record<string, TaskData>): Record<string, TaskData> {
-  const out: Record<string, TaskData> = {};
-  for (const [name, t] of Object.entries(tasks)) {
-    out[name] = {
-      ...t,
-      values: Float64Array.from(t.values),
-      ...(t.classes ? { classes: [...t.classes] } : {}),
-    };
-  }
-  return out;
 }
 
 /**
@@ -245,14 +224,7 @@ export function applyTargetStandardizer(table: Table, scaler: TargetStandardizer
       );
     for (let i = 0; i < t.values.length; i++) t.values[i] = (t.values[i] - mean) / std;
   }
-  return {
-    ...cloneMeta(table),
-    x: Float64Array.from(table.x),
-    nRows: table.nRows,
-    tasks,
-    dropped: table.dropped.map((d) => ({ ...d })),
-    rowIndex: Int32Array.from(table.rowIndex),
-  };
+  return withData(table, { tasks });
 }
 
 /** Maps standardised values (e.g. predictions) of task `task` back to original units: `v·std + mean`. */

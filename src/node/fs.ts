@@ -146,7 +146,8 @@ function ignore(f: () => void): void {
   }
 }
 
-function fileError(fn: string, action: 'read' | 'write', path: string, err: unknown): FileError {
+/** The FileError for a failed read or write of `path`, worded by Node's error code. */
+export function fileError(fn: string, action: 'read' | 'write', path: string, err: unknown): FileError {
   const code = (err as { code?: unknown } | null)?.code;
   const c = typeof code === 'string' ? code : undefined;
   const shown = JSON.stringify(path);

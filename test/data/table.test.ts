@@ -9,6 +9,7 @@ import {
   tableFromArrays,
 } from '../../src/data/index.js';
 import { FormatError, ValueError } from '../../src/errors.js';
+import { thrown } from './helpers.js';
 
 const source: PenguinRow[] = penguinsRows();
 
@@ -18,15 +19,6 @@ const TASKS = [
   { column: 'Sex', name: 'sex', kind: 'binary' as const },
   { column: 'Body Mass (g)', name: 'mass', kind: 'regression' as const },
 ];
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an exception');
-}
 
 describe('loadTable on penguins (species / sex / mass)', () => {
   for (const [label, input] of [
@@ -163,7 +155,7 @@ describe('loadTable semantics', () => {
         features: ['f'],
         tasks: [{ column: 'c', kind: 'classification', classes: ['a', 'b'] }],
       }),
-    ).toThrow(/line 3: label "q" is not among the given classes "a", "b"/);
+    ).toThrow(/column "c", line 3: value "q" is not one of the classes "a", "b"/);
   });
 
   it('reads binary labels: 0/1, true/false, positive, classes', () => {
@@ -245,7 +237,7 @@ describe('loadTable semantics', () => {
         categories: { c: ['x'] },
         tasks: [{ column: 'y', kind: 'regression' }],
       }),
-    ).toThrow(/category "w"/);
+    ).toThrow(/column "c", line 2: value "w" is not one of the given categories "x"/);
   });
 });
 

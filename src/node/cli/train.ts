@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { tensor } from '../../autograd/create.js';
 import type { Tensor } from '../../autograd/tensor.js';
+import { loadTable } from '../../data/load-table.js';
 import { trainTestSplit } from '../../data/split.js';
 import {
   applyStandardizer,
@@ -15,8 +16,8 @@ import {
   fitTargetStandardizer,
   inverseTargets,
 } from '../../data/standardize.js';
-import { loadTable, type MissingFeatures, type Table, type TaskKind } from '../../data/table.js';
-import { MtlgradError } from '../../errors.js';
+import type { MissingFeatures, Table, TaskKind } from '../../data/table.js';
+import { CellError, MtlgradError } from '../../errors.js';
 import type { HardSharing } from '../../mtl/architectures.js';
 import { predict } from '../../mtl/evaluate.js';
 import { computeMetrics, type MetricValues } from '../../mtl/metrics.js';
@@ -51,7 +52,7 @@ import {
   required,
   splitList,
 } from './args.js';
-import { checkNumericColumns, readRows, resolveColumn } from './data.js';
+import { cellProblem, readRows, resolveColumn } from './data.js';
 import { DataError, oneLine, UsageError } from './errors.js';
 import { TRAIN_DEFAULTS, WEIGHTINGS, type WeightingName } from './help.js';
 import { type CliIO, packageVersion, textTable, toJson } from './io.js';
@@ -346,20 +347,17 @@ export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResu
       );
     }
   }
-  checkNumericColumns(
-    source,
-    features.filter((f) => !categorical.includes(f)),
-  );
-
   let table: Table;
   try {
-    table = loadTable(source.loadable, {
+    table = loadTable(source, {
       features,
       categorical,
       tasks: tasks.map((t) => ({ column: t.name, name: t.name, kind: t.kind })),
       missingFeatures: opts.missing,
     });
   } catch (err) {
+    const numeric = features.filter((f) => !categorical.includes(f));
+    if (err instanceof CellError) throw cellProblem(err, opts.data, numeric);
     if (err instanceof MtlgradError) throw new DataError(`${opts.data}: ${oneLine(err.message)}`);
     throw err;
   }
