@@ -158,13 +158,16 @@ const THREAD_MIN_WORK = 64 * 64 * 64;
 
 /**
  * Splits C among `threads`: by 8-column panels when C is wide (each part packs only its columns of
- * B), else by rows (the narrow heads of a multi-task model), else not at all.
+ * B), else by rows (the narrow heads of a multi-task model), else not at all. A large product gets
+ * two parts per thread: the threads claim parts as they come free, so when one is slow to wake
+ * or is descheduled on a busy machine, the others take over more of the work.
  */
 export function splitC(m: number, n: number, k: number, threads: number): Part[] {
   const whole = [{ i0: 0, i1: m, j0: 0, j1: n, scratch: 0 }];
   if (threads <= 1 || m * n * k < THREAD_MIN_WORK) return whole;
+  const pieces = m * n * k >= 8 * THREAD_MIN_WORK ? 2 * threads : threads;
   const cut = (len: number, unit: number) => {
-    const step = Math.ceil(len / threads / unit) * unit;
+    const step = Math.ceil(len / pieces / unit) * unit;
     const out: [number, number][] = [];
     for (let s = 0; s < len; s += step) out.push([s, Math.min(len, s + step)]);
     return out;

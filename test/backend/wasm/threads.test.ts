@@ -43,10 +43,11 @@ describe('splitC', () => {
       for (const p of parts)
         for (let i = p.i0; i < p.i1; i++) for (let j = p.j0; j < p.j1; j++) seen[i * n + j]++;
       expect(seen.every((x) => x === 1)).toBe(true);
-      expect(parts.length).toBeLessThanOrEqual(threads);
+      expect(parts.length).toBeLessThanOrEqual(2 * threads);
       for (const p of parts) if (p.j0 > 0) expect(p.j0 % 8).toBe(0);
     }
-    expect(splitC(256, 256, 256, 2)).toHaveLength(2);
+    expect(splitC(256, 256, 256, 2)).toHaveLength(4);
+    expect(splitC(64, 128, 64, 2)).toHaveLength(2);
     expect(splitC(256, 10, 256, 2).every((p) => p.j0 === 0 && p.j1 === 10)).toBe(true);
   });
 });
