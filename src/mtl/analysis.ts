@@ -1,17 +1,17 @@
 /**
- * The questions of the reference formulation, answered by code:
+ * The seed's questions, answered by code:
  *  - what does sharing buy?      compareWithSingleTask → per-task metrics of both, and Δm;
  *  - how to choose λ (and lr)?   crossValidate / gridSearch with k folds, mean ± std;
  *  - do the tasks conflict?      gradientConflict → pairwise cosine of the task gradients.
  */
-import { backward } from '../autograd/graph.js';
-import type { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { Rng } from '../tensor/rng.js';
 import { gradientCosine } from './aggregators/index.js';
 import { HardSharing, type MultiTaskModel } from './architectures.js';
 import { type MultiTaskData, type PreparedData, prepareData, subset, taskLoss } from './data.js';
 import { evaluatePrepared, type TaskMetrics } from './evaluate.js';
+import { cutRepresentation, representationGradients, sharedJacobian } from './jacobian.js';
 import { higherIsBetter, type MetricValues } from './metrics.js';
 import { type MetricName, type TaskSpec, validateTasks } from './tasks.js';
 import { type FitOptions, fit, type History } from './trainer.js';
@@ -294,32 +294,24 @@ export function gradientConflict(
   data: MultiTaskData,
   options: { tasks: readonly TaskSpec[]; maxRows?: number },
 ): { tasks: string[]; cosine: number[][] } {
+  checkOptionKeys('gradientConflict', options, ['tasks', 'maxRows']);
   validateTasks(options.tasks);
   let prepared = prepareData(data, options.tasks, model.dtype, 'gradientConflict data');
-  if (options.maxRows !== undefined && prepared.n > options.maxRows) {
+  const { maxRows } = options;
+  if (maxRows !== undefined && !(Number.isInteger(maxRows) && maxRows >= 1))
+    throw new ValueError(`gradientConflict: maxRows must be a positive integer, got ${String(maxRows)}`);
+  if (maxRows !== undefined && prepared.n > maxRows) {
     prepared = subset(
       prepared,
-      Int32Array.from({ length: options.maxRows }, (_, i) => i),
+      Int32Array.from({ length: maxRows }, (_, i) => i),
     );
   }
-  const shared = model.sharedParameters();
-  const size = shared.reduce((n, p) => n + p.size, 0);
-  const J: Float64Array[] = [];
-  for (let t = 0; t < options.tasks.length; t++) {
-    model.zeroGrad();
-    const out = model.forward(prepared.x);
-    const loss: Tensor | null = taskLoss(options.tasks[t], out[options.tasks[t].name], prepared.labels[t]);
-    const row = new Float64Array(size);
-    if (loss?.requiresGrad) {
-      backward(loss, undefined, {});
-      let off = 0;
-      for (const p of shared) {
-        if (p.grad) row.set(p.grad.data, off);
-        off += p.size;
-      }
-    }
-    J.push(row);
-  }
+  model.zeroGrad();
+  // One forward; each task's gradient through its own head, then J over the shared parameters.
+  const { z, zHat } = cutRepresentation(model, prepared.x);
+  const out = model.decode(zHat, prepared.x);
+  const losses = options.tasks.map((task, t) => taskLoss(task, out[task.name], prepared.labels[t]));
+  const J = sharedJacobian(z, representationGradients(zHat, losses), model.sharedParameters());
   model.zeroGrad();
   return { tasks: options.tasks.map((t) => t.name), cosine: gradientCosine(J).map((r) => Array.from(r)) };
 }

@@ -23,6 +23,7 @@ export {
   type EarlyStopping,
   type EpochRecord,
   type FitOptions,
+  type FitReporter,
   fit,
   type History,
   NonFiniteLossError,

@@ -3,6 +3,7 @@
  * −1 for class labels): it is masked out of that task's loss and metrics only.
  */
 import { ValueError } from '../errors.js';
+import { TASK_KIND_NAMES, TASK_KINDS } from './registry.js';
 
 export type TaskKind = 'classification' | 'binary' | 'regression';
 
@@ -39,16 +40,27 @@ export function outputWidth(task: TaskSpec): number {
 }
 
 export function defaultLoss(task: TaskSpec): TaskLoss {
-  return (
-    task.loss ?? (task.kind === 'classification' ? 'crossEntropy' : task.kind === 'binary' ? 'bce' : 'mse')
-  );
+  return task.loss ?? TASK_KINDS[task.kind].losses[0];
 }
 
 export function defaultMetrics(task: TaskSpec): MetricName[] {
-  if (task.metrics) return task.metrics;
-  if (task.kind === 'classification') return ['accuracy', 'macroF1', 'logLoss'];
-  if (task.kind === 'binary') return ['accuracy', 'macroF1', 'logLoss', 'auc'];
-  return ['mse', 'mae', 'r2'];
+  return task.metrics ?? [...TASK_KINDS[task.kind].metrics];
+}
+
+/**
+ * Names a task cannot have: '' and dotted names (dots separate the parts of saved weight names),
+ * and Object.prototype's keys ('__proto__', 'constructor', ...), which as keys of the per-task
+ * records would read the prototype instead of a head.
+ */
+function checkTaskName(name: unknown): void {
+  if (typeof name !== 'string' || name === '' || name.includes('.')) {
+    throw new ValueError(`tasks: name '${String(name)}' must be a non-empty string without dots`);
+  }
+  if (name in Object.prototype || name === '__proto__') {
+    throw new ValueError(
+      `tasks: the name '${name}' is reserved (a property of every JavaScript object); rename the task`,
+    );
+  }
 }
 
 /** Checks the specs: unique names, valid kinds, class counts, positive weights. */
@@ -57,13 +69,19 @@ export function validateTasks(tasks: readonly TaskSpec[]): void {
     throw new ValueError('tasks: expected a non-empty array of task specs');
   const seen = new Set<string>();
   for (const t of tasks) {
-    if (typeof t.name !== 'string' || t.name === '' || t.name.includes('.')) {
-      throw new ValueError(`tasks: name '${t.name}' must be a non-empty string without dots`);
-    }
+    if (t === null || typeof t !== 'object')
+      throw new ValueError(`tasks: each task spec must be an object, got ${String(t)}`);
+    checkTaskName(t.name);
     if (seen.has(t.name)) throw new ValueError(`tasks: the name '${t.name}' is used twice`);
     seen.add(t.name);
-    if (t.kind !== 'classification' && t.kind !== 'binary' && t.kind !== 'regression') {
-      throw new ValueError(`task '${t.name}': kind '${t.kind}' must be classification, binary or regression`);
+    if (!(TASK_KIND_NAMES as string[]).includes(t.kind)) {
+      throw new ValueError(`task '${t.name}': kind '${t.kind}' must be ${TASK_KIND_NAMES.join(', ')}`);
+    }
+    const losses: readonly string[] = TASK_KINDS[t.kind as TaskKind].losses;
+    if (t.loss !== undefined && !losses.includes(t.loss)) {
+      throw new ValueError(
+        `task '${t.name}': loss '${t.loss}' does not apply to ${t.kind}; use ${losses.join(', ')}`,
+      );
     }
     if (t.kind === 'classification' && !(Number.isInteger(t.classes) && (t.classes as number) >= 2)) {
       throw new ValueError(`task '${t.name}': classification needs classes ≥ 2, got ${t.classes}`);

@@ -219,7 +219,7 @@ function zeros(p: Tensor): Storage {
 //   (sqrt(v) / sqrt(bc2)).add_(eps)          √v / √bc2 + eps
 //   param.addcdiv_(m, denom, value=−step)    p + (−step·m) / denom
 
-function adamF64(
+export function adamF64(
   p: Float64Array,
   g: Float64Array,
   m: Float64Array,

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/data/csv.js';
 import { penguinsCsv } from '../../src/data/penguins.js';
+import { WEIGHTING_NAMES } from '../../src/mtl/registry.js';
 import { parseArgs } from '../../src/node/cli/args.js';
-import { WEIGHTINGS } from '../../src/node/cli/help.js';
 import { runTrain, TRAIN_FLAGS, trainOptions } from '../../src/node/cli/train.js';
 import { FAST, ROOT, run, SHAPE_FEATURES, SHAPE_TASKS, SHAPES, tempDir } from './helpers.js';
 
@@ -202,7 +202,7 @@ describe('mtlgrad train', () => {
       '1',
       '--json',
     ];
-    for (const w of WEIGHTINGS) {
+    for (const w of WEIGHTING_NAMES) {
       const r = await run([...base, '--weighting', w]);
       expect(r.stderr, w).toBe('');
       expect(r.code, w).toBe(0);

@@ -1,8 +1,11 @@
 /**
- * A tiny Adam for the few scalars some weighting methods learn on their own (FAMO's logits,
+ * Adam state for the few scalars some weighting methods learn on their own (FAMO's logits,
  * GradNorm's task weights), kept apart from the model's optimiser so they are never decayed by it.
- * PyTorch's update order; optional coupled weight decay (FAMO's γ).
+ * The update is the optimiser's own float64 Adam rule; `weightDecay` is coupled (FAMO's γ).
  */
+import { adamF64 } from '../../optim/adam.js';
+import { powInt } from '../../optim/exact.js';
+
 export class ScalarAdam {
   private readonly m: Float64Array;
   private readonly v: Float64Array;
@@ -20,13 +23,24 @@ export class ScalarAdam {
   }
   step(param: Float64Array, grad: ArrayLike<number>): void {
     this.t++;
-    const bc1 = 1 - this.beta1 ** this.t;
-    const bc2 = 1 - this.beta2 ** this.t;
-    for (let i = 0; i < param.length; i++) {
-      const g = grad[i] + this.weightDecay * param[i];
-      this.m[i] = this.beta1 * this.m[i] + (1 - this.beta1) * g;
-      this.v[i] = this.beta2 * this.v[i] + (1 - this.beta2) * g * g;
-      param[i] -= (this.lr / bc1) * (this.m[i] / (Math.sqrt(this.v[i]) / Math.sqrt(bc2) + this.eps));
-    }
+    const stepSize = this.lr / (1 - powInt(this.beta1, this.t));
+    const bc2Sqrt = Math.sqrt(1 - powInt(this.beta2, this.t));
+    const g = Float64Array.from(grad);
+    adamF64(
+      param,
+      g,
+      this.m,
+      this.v,
+      null,
+      this.beta1,
+      this.beta2,
+      this.eps,
+      this.weightDecay,
+      false,
+      1,
+      stepSize,
+      bc2Sqrt,
+      false,
+    );
   }
 }

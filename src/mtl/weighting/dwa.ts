@@ -9,6 +9,8 @@ import type { LossWeighting, WeightingInfo } from './types.js';
  * ratio of a task's mean training loss over the last two epochs,
  *   w_t = T·exp(r_t/τ) / Σ_k exp(r_k/τ),   τ = 2,
  * so weights sum to T; the first two epochs use w_t = 1. Losses are epoch averages, as in the paper.
+ * A ratio that cannot be formed (a task without labels in one of the two epochs, so its mean is
+ * NaN, or a previous mean of 0) is taken as r_t = 1, the ratio of a loss that did not move.
  */
 export class DWA implements LossWeighting {
   readonly type = 'loss';
@@ -41,7 +43,10 @@ export class DWA implements LossWeighting {
     if (this.history.length < 2) return;
     const [prev2, prev1] = this.history;
     const T = meanLosses.length;
-    const r = prev1.map((l, t) => l / prev2[t]);
+    const r = prev1.map((l, t) => {
+      const ratio = l / prev2[t];
+      return Number.isFinite(ratio) && prev2[t] > 0 ? ratio : 1;
+    });
     this.weights = softmaxVector(r.map((v) => v / this.temperature)).map((w) => T * w);
   }
   combine(losses: readonly Tensor[]): Tensor {

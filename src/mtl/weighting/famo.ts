@@ -3,7 +3,7 @@ import { log } from '../../autograd/ops/unary.js';
 import type { Tensor } from '../../autograd/tensor.js';
 import { softmaxVector } from '../../tensor/reduce.js';
 import { ScalarAdam } from './adam-state.js';
-import type { LossWeighting, WeightingInfo } from './types.js';
+import type { LossWeighting, StepInfo, WeightingInfo } from './types.js';
 
 /**
  * FAMO, Fast Adaptive Multitask Optimization (Liu et al., NeurIPS 2023), as in the official code:
@@ -11,7 +11,8 @@ import type { LossWeighting, WeightingInfo } from './types.js';
  * c = Σ_t z_t/(L_t − ℓ_t + ε) (detached), which balances the rate at which each loss falls; after each
  * step ξ moves by Adam (lr β = 0.025, weight decay γ = 0.001) along the gradient of softmax(ξ)
  * with the observed log-loss decrease δ_t = log(L_t^before) − log(L_t^after) on the same batch.
- * ℓ_t (the minimum loss) is 0. lastWeights() reports z (sums to 1).
+ * ℓ_t (the minimum loss) is 0. lastWeights() reports z (sums to 1). A task without labels in the
+ * batch has no loss: it is left out of the total and of c, and its logit gets no gradient.
  */
 export class FAMO implements LossWeighting {
   readonly type = 'loss';
@@ -39,19 +40,23 @@ export class FAMO implements LossWeighting {
   lastWeights(): number[] {
     return softmaxVector(this.logits);
   }
-  combine(losses: readonly Tensor[]): Tensor {
+  combine(losses: readonly Tensor[], step?: StepInfo): Tensor {
     const z = softmaxVector(this.logits);
+    const present = losses.map((_, t) => step?.present?.[t] !== false);
     const vals = losses.map((l) => l.item() + this.eps);
-    const c = z.reduce((s, zt, t) => s + zt / vals[t], 0);
-    let total: Tensor | null = null;
+    const c = z.reduce((s, zt, t) => (present[t] ? s + zt / vals[t] : s), 0);
+    let total: Tensor = mul(losses[0], 0);
     for (let t = 0; t < losses.length; t++) {
-      const term = mul(log(add(losses[t], this.eps)), z[t] / c);
-      total = total === null ? term : add(total, term);
+      if (present[t]) total = add(total, mul(log(add(losses[t], this.eps)), z[t] / c));
     }
-    return total!;
+    return total;
   }
   afterStep(before: readonly number[], after: readonly number[]): void {
-    const delta = before.map((b, t) => Math.log(b + this.eps) - Math.log(Math.max(after[t], 0) + this.eps));
+    // δ_t = 0 for a task without a loss before or after the step (NaN): no evidence either way.
+    const delta = before.map((b, t) => {
+      const d = Math.log(b + this.eps) - Math.log(Math.max(after[t], 0) + this.eps);
+      return Number.isFinite(d) ? d : 0;
+    });
     // Gradient of softmax(ξ) with output-gradient δ: z ⊙ (δ − Σ_k z_k δ_k).
     const z = softmaxVector(this.logits);
     const dot = z.reduce((s, zt, t) => s + zt * delta[t], 0);

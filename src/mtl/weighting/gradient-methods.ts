@@ -6,7 +6,7 @@ import type { Tensor } from '../../autograd/tensor.js';
 import { ValueError } from '../../errors.js';
 import { Rng } from '../../tensor/rng.js';
 import { cagrad, imtl, mgda, nashMTL, pcgrad } from '../aggregators/index.js';
-import type { GradientWeighting, WeightingInfo } from './types.js';
+import type { GradientWeighting, StepInfo, WeightingInfo } from './types.js';
 
 abstract class Stateless implements GradientWeighting {
   readonly type = 'gradient';
@@ -23,10 +23,24 @@ abstract class Stateless implements GradientWeighting {
   lastWeights(): number[] {
     return this.weights.slice();
   }
-  aggregate(J: Float64Array[]): { direction: Float64Array; weights: Float64Array } {
-    const r = this.solve(J);
-    this.weights = Array.from(r.weights);
-    return r;
+  /**
+   * Aggregates the rows of the tasks present in the batch (`step.present`); an absent task has no
+   * gradient, so it gets weight 0 instead of entering the method as a zero row (which would, e.g.,
+   * make MGDA's min-norm point 0).
+   */
+  aggregate(
+    J: Float64Array[],
+    _losses?: readonly number[],
+    step?: StepInfo,
+  ): { direction: Float64Array; weights: Float64Array } {
+    const present = step?.present;
+    const keep = J.map((_, t) => present?.[t] !== false);
+    const r = this.solve(J.filter((_, t) => keep[t]));
+    const weights = new Float64Array(J.length);
+    let k = 0;
+    for (let t = 0; t < J.length; t++) if (keep[t]) weights[t] = r.weights[k++];
+    this.weights = Array.from(weights);
+    return { direction: r.direction, weights };
   }
   protected abstract solve(J: Float64Array[]): { direction: Float64Array; weights: Float64Array };
 }
@@ -85,29 +99,22 @@ export class IMTL extends Stateless {
 }
 
 /**
- * Nash-MTL (Navon et al. 2022): the bargaining solution α ⊙ Gα = 1, direction Σ α_t g_t. As in the
- * official code, the shared gradient is then clipped to norm `maxNorm` (default 1; 0 disables): α
- * scales like 1/‖g‖, so without the clip the step would not shrink as the gradients do.
+ * Nash-MTL (Navon et al. 2022): the bargaining solution α ⊙ Gα = 1, direction Σ α_t g_t. α scales
+ * like 1/‖g‖, so the step would not shrink as the gradients do: the official code clips the shared
+ * gradient to norm 1, and so does `fit` by default with this method (its `maxGradNorm`, here 1;
+ * `fit({maxGradNorm})` overrides it, 0 disables).
  */
 export class NashMTL extends Stateless {
   readonly name = 'NashMTL';
-  private readonly maxNorm: number;
-  constructor(private readonly options: { maxIter?: number; maxNorm?: number } = {}) {
+  readonly maxGradNorm: number;
+  /** `maxNorm` is the deprecated name of `maxGradNorm`. */
+  constructor(private readonly options: { maxIter?: number; maxGradNorm?: number; maxNorm?: number } = {}) {
     super();
-    this.maxNorm = options.maxNorm ?? 1;
-    if (!(this.maxNorm >= 0)) throw new ValueError(`NashMTL: maxNorm must be ≥ 0, got ${options.maxNorm}`);
+    this.maxGradNorm = options.maxGradNorm ?? options.maxNorm ?? 1;
+    if (!(Number.isFinite(this.maxGradNorm) && this.maxGradNorm >= 0))
+      throw new ValueError(`NashMTL: maxGradNorm must be a finite number ≥ 0, got ${this.maxGradNorm}`);
   }
   protected solve(J: Float64Array[]) {
-    const { direction, weights } = nashMTL(J, { maxIter: this.options.maxIter });
-    let sq = 0;
-    for (let i = 0; i < direction.length; i++) sq += direction[i] * direction[i];
-    const norm = Math.sqrt(sq);
-    if (this.maxNorm > 0 && norm > this.maxNorm) {
-      // The same scale on the weights keeps direction = Σ weights_t·J_t.
-      const s = this.maxNorm / norm;
-      for (let i = 0; i < direction.length; i++) direction[i] *= s;
-      for (let t = 0; t < weights.length; t++) weights[t] *= s;
-    }
-    return { direction, weights };
+    return nashMTL(J, { maxIter: this.options.maxIter });
   }
 }

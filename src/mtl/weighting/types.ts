@@ -19,6 +19,11 @@ export interface StepInfo {
   epoch: number;
   /** Step within the whole run (0-based). */
   step: number;
+  /**
+   * Which tasks have a loss in this batch (a task without labels in it has none: its loss tensor is
+   * a constant 0 and its gradient row is zero). Absent means every task is present.
+   */
+  present?: readonly boolean[];
 }
 
 interface WeightingBase {
@@ -31,8 +36,10 @@ interface WeightingBase {
   parameters(): Tensor[];
   /** The per-task weights used in the last step. */
   lastWeights(): number[];
-  /** Mean per-task training losses of the finished epoch (DWA uses them). */
+  /** Mean per-task training losses of the finished epoch, NaN for a task with no label in it (DWA uses them). */
   onEpochEnd?(meanLosses: readonly number[]): void;
+  /** The gradient clip the method's reference code applies; `fit`'s `maxGradNorm` defaults to it. */
+  readonly maxGradNorm?: number;
 }
 
 export interface LossWeighting extends WeightingBase {
@@ -41,7 +48,8 @@ export interface LossWeighting extends WeightingBase {
   combine(losses: readonly Tensor[], step: StepInfo): Tensor;
   /**
    * Called after the optimiser step with the per-task losses recomputed on the same batch
-   * (FAMO compares them with the losses before the step). Only called when `needsLossAfterStep`.
+   * (FAMO compares them with the losses before the step); NaN for a task without labels in the
+   * batch. Only called when `needsLossAfterStep`.
    */
   afterStep?(lossesBefore: readonly number[], lossesAfter: readonly number[]): void;
   readonly needsLossAfterStep?: boolean;

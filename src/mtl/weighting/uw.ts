@@ -2,7 +2,7 @@ import { add, mul } from '../../autograd/ops/binary.js';
 import { slice } from '../../autograd/ops/shape.js';
 import { exp, neg } from '../../autograd/ops/unary.js';
 import { Tensor } from '../../autograd/tensor.js';
-import type { LossWeighting, WeightingInfo } from './types.js';
+import type { LossWeighting, StepInfo, WeightingInfo } from './types.js';
 
 /**
  * Uncertainty weighting (Kendall, Gal & Cipolla, CVPR 2018). One learned s_t = log σ_t² per task:
@@ -10,7 +10,8 @@ import type { LossWeighting, WeightingInfo } from './types.js';
  *   classification:  L_t / σ_t²    + log σ_t  =    e^{−s_t}·L_t + ½·s_t
  * (binary tasks use the classification form). Learning s_t instead of σ_t keeps σ positive and the
  * loss stable. The s_t are trained with the model's optimiser but are never weight-decayed.
- * lastWeights() reports the effective weights (½)e^{−s_t} or e^{−s_t}.
+ * lastWeights() reports the effective weights (½)e^{−s_t} or e^{−s_t}. A task without labels in the
+ * batch has no term at all (not even ½·s_t, which would otherwise drive its s_t down unopposed).
  */
 export class UW implements LossWeighting {
   readonly type = 'loss';
@@ -31,14 +32,14 @@ export class UW implements LossWeighting {
   lastWeights(): number[] {
     return this.factors.map((f, t) => f * Math.exp(-this.logVars.data[t]));
   }
-  combine(losses: readonly Tensor[]): Tensor {
+  combine(losses: readonly Tensor[], step?: StepInfo): Tensor {
     const s = losses[0].dtype === this.logVars.dtype ? this.logVars : this.logVars.to(losses[0].dtype);
-    let total: Tensor | null = null;
+    let total: Tensor = mul(losses[0], 0);
     for (let t = 0; t < losses.length; t++) {
+      if (step?.present?.[t] === false) continue;
       const st = slice(s, [[t, t + 1]]).reshape([]);
-      const term = add(mul(mul(exp(neg(st)), losses[t]), this.factors[t]), mul(st, 0.5));
-      total = total === null ? term : add(total, term);
+      total = add(total, add(mul(mul(exp(neg(st)), losses[t]), this.factors[t]), mul(st, 0.5)));
     }
-    return total!;
+    return total;
   }
 }

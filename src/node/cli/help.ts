@@ -1,4 +1,5 @@
 /** Help texts of `mtlgrad`, `mtlgrad train` and `mtlgrad predict`. */
+import { WEIGHTING_NAMES, WEIGHTINGS } from '../../mtl/registry.js';
 
 /** Defaults of `mtlgrad train` (shown in the help text and used by the parser). */
 export const TRAIN_DEFAULTS = {
@@ -14,22 +15,11 @@ export const TRAIN_DEFAULTS = {
   missing: 'drop',
 } as const;
 
-/** The weighting methods `--weighting` accepts. */
-export const WEIGHTINGS = [
-  'ew',
-  'uw',
-  'dwa',
-  'gradnorm',
-  'pcgrad',
-  'mgda',
-  'mgda-ub',
-  'cagrad',
-  'imtl',
-  'nash',
-  'famo',
-  'rlw',
-] as const;
-export type WeightingName = (typeof WEIGHTINGS)[number];
+/** The `--weighting` lines of the train help, one per method of the registry. */
+function weightingLines(): string {
+  const pad = ' '.repeat(26);
+  return WEIGHTING_NAMES.map((n) => `${pad}${n.padEnd(10)}${WEIGHTINGS[n].description}\n`).join('');
+}
 
 export function mainHelp(version: string): string {
   return `mtlgrad ${version}: multi-task learning on the CPU (one network, several prediction tasks)
@@ -92,10 +82,8 @@ Model and training:
   --lr X                  Adam learning rate. Default: ${d.lr}.
   --weight-decay X        Weight decay λ on the weight matrices (an L2 penalty). Default: ${d.weightDecay}.
   --decoupled             Apply weight decay decoupled from the gradient (AdamW) instead of as L2.
-  --weighting METHOD      How the task losses/gradients are combined: ew (equal weights), uw
-                          (uncertainty), dwa, gradnorm, pcgrad, mgda, mgda-ub, cagrad, imtl, nash
-                          (Nash-MTL), famo or rlw. Default: ${d.weighting}.
-  --test-split F          Fraction of rows held out for testing, in [0, 1), stratified by the first
+  --weighting METHOD      How the task losses/gradients are combined. Default: ${d.weighting}.
+${weightingLines()}  --test-split F          Fraction of rows held out for testing, in [0, 1), stratified by the first
                           classification or binary task. 0 trains on everything and reports no
                           metrics. Default: ${d.testSplit}.
   --seed N                Seed of the split, the initial weights and the shuffling. Default: ${d.seed}.

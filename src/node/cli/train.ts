@@ -21,25 +21,19 @@ import { CellError, MtlgradError } from '../../errors.js';
 import type { HardSharing } from '../../mtl/architectures.js';
 import { predict } from '../../mtl/evaluate.js';
 import { computeMetrics, type MetricValues } from '../../mtl/metrics.js';
+import {
+  createWeighting,
+  TASK_KIND_NAMES,
+  TASK_KINDS,
+  WEIGHTING_NAMES,
+  type WeightingName,
+} from '../../mtl/registry.js';
 import type { MetricName, TaskSpec } from '../../mtl/tasks.js';
 import { fit as fitModel, NonFiniteLossError } from '../../mtl/trainer.js';
-import {
-  CAGrad,
-  DWA,
-  EW,
-  FAMO,
-  GradNorm,
-  IMTL,
-  MGDA,
-  NashMTL,
-  PCGrad,
-  RLW,
-  UW,
-  type Weighting,
-} from '../../mtl/weighting/index.js';
 import { closest } from '../../options.js';
 import { formatNumber } from '../../report/format.js';
 import { Rng } from '../../tensor/rng.js';
+import { terminalProgress } from '../progress.js';
 import { saveSafetensors } from '../safetensors.js';
 import {
   type FlagSpec,
@@ -54,7 +48,7 @@ import {
 } from './args.js';
 import { cellProblem, readRows, resolveColumn } from './data.js';
 import { DataError, oneLine, UsageError } from './errors.js';
-import { TRAIN_DEFAULTS, WEIGHTINGS, type WeightingName } from './help.js';
+import { TRAIN_DEFAULTS } from './help.js';
 import { type CliIO, packageVersion, textTable, toJson } from './io.js';
 import {
   ACTIVATIONS,
@@ -88,8 +82,6 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   missing: { type: 'string' },
   quiet: { type: 'boolean' },
 };
-
-const KINDS: readonly TaskKind[] = ['classification', 'binary', 'regression'];
 
 /** A task as given on the command line. */
 export interface TaskArg {
@@ -131,8 +123,8 @@ export function parseTaskArg(text: string): TaskArg {
   const name = text.slice(0, colon).trim();
   const kind = text.slice(colon + 1).trim();
   if (name === '') throw new UsageError(`--task '${text}': the column name before ':' is empty`);
-  if (!(KINDS as readonly string[]).includes(kind)) {
-    const c = closest(kind, KINDS);
+  if (!(TASK_KIND_NAMES as readonly string[]).includes(kind)) {
+    const c = closest(kind, TASK_KIND_NAMES);
     throw new UsageError(
       `--task '${text}': unknown kind '${kind}'${c ? ` (did you mean '${c}'?)` : ''}; use classification, binary or regression`,
     );
@@ -205,7 +197,7 @@ export function trainOptions(args: ParsedArgs): TrainOptions {
       d.weightDecay,
     ),
     decoupled: args.switches.has('decoupled'),
-    weighting: opt('weighting', (s) => oneOf(s.toLowerCase(), 'weighting', WEIGHTINGS), d.weighting),
+    weighting: opt('weighting', (s) => oneOf(s.toLowerCase(), 'weighting', WEIGHTING_NAMES), d.weighting),
     testSplit: opt(
       'test-split',
       (s) => parseNumber(s, 'test-split', { lo: 0, loInclusive: true, hi: 1 }),
@@ -222,36 +214,6 @@ export function trainOptions(args: ParsedArgs): TrainOptions {
     options.save = save;
   }
   return options;
-}
-
-/** A weighting method by its CLI name. */
-export function makeWeighting(name: WeightingName, seed: number): Weighting {
-  switch (name) {
-    case 'ew':
-      return new EW();
-    case 'uw':
-      return new UW();
-    case 'dwa':
-      return new DWA();
-    case 'gradnorm':
-      return new GradNorm();
-    case 'pcgrad':
-      return new PCGrad({ seed });
-    case 'mgda':
-      return new MGDA();
-    case 'mgda-ub':
-      return new MGDA({ representation: true });
-    case 'cagrad':
-      return new CAGrad();
-    case 'imtl':
-      return new IMTL();
-    case 'nash':
-      return new NashMTL();
-    case 'famo':
-      return new FAMO();
-    case 'rlw':
-      return new RLW({ seed });
-  }
 }
 
 /** A row the loader did not keep. `row` counts data rows from 1; `line` is the CSV line. */
@@ -287,12 +249,6 @@ function labelsOf(table: Table, tasks: readonly TaskSpec[]): Record<string, Floa
   return y;
 }
 
-const METRICS: Record<TaskKind, MetricName[]> = {
-  classification: ['accuracy', 'macroF1', 'logLoss'],
-  binary: ['accuracy', 'macroF1', 'logLoss', 'auc'],
-  regression: ['r2', 'mse', 'mae'],
-};
-
 /**
  * Test metrics of `model` on `test` (standardised features, original labels): regression outputs
  * are mapped back to original units before computing r2, mse and mae.
@@ -313,7 +269,10 @@ export function testMetrics(
     const values =
       spec.kind === 'regression' ? inverseTargets(config.targetStandardizer, spec.name, out.data) : out.data;
     const width = spec.kind === 'classification' ? (spec.classes as number) : 1;
-    result[spec.name] = { ...computeMetrics(spec, values, width, labels, METRICS[spec.kind]), count };
+    result[spec.name] = {
+      ...computeMetrics(spec, values, width, labels, [...TASK_KINDS[spec.kind].metrics]),
+      count,
+    };
   });
   return result;
 }
@@ -328,9 +287,15 @@ async function checkSaveDirectory(save: string, cwd: string): Promise<void> {
   }
 }
 
-/** Runs the training pipeline (no output on stdout; progress on stderr when it is a terminal). */
-export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResult> {
-  if (opts.save !== undefined) await checkSaveDirectory(opts.save, io.cwd);
+interface TrainInputs {
+  source: Awaited<ReturnType<typeof readRows>>;
+  features: string[];
+  categorical: string[];
+  tasks: TaskArg[];
+}
+
+/** Reads the data file and resolves the feature and task columns in it. */
+async function readInputs(opts: TrainOptions, io: CliIO): Promise<TrainInputs> {
   const source = await readRows(opts.data, io.cwd);
   const features = opts.features.map((f) => resolveColumn(source, f, '--features'));
   const categorical = opts.categorical.map((c) => features[opts.features.indexOf(c)]);
@@ -347,6 +312,15 @@ export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResu
       );
     }
   }
+  return { source, features, categorical, tasks };
+}
+
+/** The loaded table, with loader errors turned into data errors naming the file. */
+function loadTrainingTable(
+  inputs: TrainInputs,
+  opts: TrainOptions,
+): { table: Table; dropped: DroppedReport[] } {
+  const { source, features, categorical, tasks } = inputs;
   let table: Table;
   try {
     table = loadTable(source, {
@@ -366,36 +340,52 @@ export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResu
       ? { row: d.index + 1, line: d.row, reason: d.reason }
       : { row: d.index + 1, reason: d.reason },
   );
+  return { table, dropped };
+}
 
+/** The train/test split with the preprocessing fitted on the training rows. */
+function splitAndScale(table: Table, tasks: readonly TaskArg[], opts: TrainOptions) {
   const stratify = tasks.find((t) => t.kind !== 'regression')?.name;
   const split = trainTestSplit(table, { test: opts.testSplit, seed: opts.seed, stratify });
   const scaler = fitStandardizer(split.train);
   const train = applyStandardizer(split.train, scaler);
   const test = applyStandardizer(split.test, scaler);
   const targetScaler = fitTargetStandardizer(train);
-  const trainFit = applyTargetStandardizer(train, targetScaler);
+  return {
+    stratify,
+    scaler,
+    train,
+    test,
+    targetScaler,
+    trainFit: applyTargetStandardizer(train, targetScaler),
+  };
+}
 
+type Prepared = ReturnType<typeof splitAndScale>;
+
+/** The model configuration saved with the weights, checked for what training needs. */
+function modelConfig(opts: TrainOptions, inputs: TrainInputs, table: Table, prepared: Prepared): ModelConfig {
   const config: ModelConfig = {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
     architecture: 'hard-sharing',
-    features,
+    features: inputs.features,
     categorical: table.categories,
     featureNames: table.featureNames,
     missing: opts.missing,
     hidden: opts.hidden,
     activation: opts.activation,
-    tasks: tasks.map((t) => {
+    tasks: inputs.tasks.map((t) => {
       const classes = table.tasks[t.name].classes;
       return t.kind === 'regression' || classes === undefined
         ? { name: t.name, column: t.name, kind: t.kind }
         : { name: t.name, column: t.name, kind: t.kind, classes: [...classes] };
     }),
-    standardizer: scaler,
-    targetStandardizer: targetScaler,
+    standardizer: prepared.scaler,
+    targetStandardizer: prepared.targetScaler,
     training: {
       data: opts.data,
-      rows: train.nRows,
+      rows: prepared.train.nRows,
       epochs: opts.epochs,
       batchSize: opts.batchSize,
       lr: opts.lr,
@@ -418,10 +408,14 @@ export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResu
       );
     }
   }
+  return config;
+}
 
+/** Builds and fits the network (progress on stderr when it is a terminal and not --quiet). */
+function trainModel(config: ModelConfig, trainFit: Table, opts: TrainOptions, io: CliIO): HardSharing {
   const specs = taskSpecs(config);
   const model = buildModel(config, new Rng(opts.seed));
-  const progress = io.stderr.isTTY === true && !opts.quiet;
+  const reporter = opts.quiet ? {} : terminalProgress({ stream: io.stderr, perStep: false });
   try {
     fitModel(
       model,
@@ -433,37 +427,38 @@ export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResu
         lr: opts.lr,
         weightDecay: opts.weightDecay,
         decay: opts.decoupled ? 'decoupled' : 'l2',
-        weighting: makeWeighting(opts.weighting, opts.seed),
+        weighting: createWeighting(opts.weighting, { seed: opts.seed }),
         seed: opts.seed,
-        verbose: false,
-        onEpoch: progress
-          ? (rec) => {
-              const losses = Object.entries(rec.trainLoss)
-                .map(([n, l]) => `${n} ${formatNumber(l)}`)
-                .join('  ');
-              io.stderr.write(`\r\x1b[Kepoch ${rec.epoch + 1}/${opts.epochs}  loss: ${losses}`);
-            }
-          : undefined,
+        reporter,
       },
     );
   } catch (err) {
     if (err instanceof NonFiniteLossError) {
+      if (reporter.end) io.stderr.write('\n');
       throw new DataError(
         `training diverged: the loss of task ${JSON.stringify(err.task)} became non-finite at epoch ${err.epoch + 1}; try a smaller --lr`,
       );
     }
     throw err;
-  } finally {
-    if (progress) io.stderr.write('\n');
   }
+  return model;
+}
 
+/** Runs the training pipeline (no output on stdout; progress on stderr when it is a terminal). */
+export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResult> {
+  if (opts.save !== undefined) await checkSaveDirectory(opts.save, io.cwd);
+  const inputs = await readInputs(opts, io);
+  const { table, dropped } = loadTrainingTable(inputs, opts);
+  const prepared = splitAndScale(table, inputs.tasks, opts);
+  const config = modelConfig(opts, inputs, table, prepared);
+  const model = trainModel(config, prepared.trainFit, opts, io);
+  const { train, test } = prepared;
   const metrics = test.nRows > 0 ? testMetrics(model, config, test) : {};
   if (opts.save !== undefined)
     await saveSafetensors(resolve(io.cwd, opts.save), model, configToMetadata(config));
-
   const summary: Record<string, unknown> = {
     data: opts.data,
-    features,
+    features: inputs.features,
     categorical: table.categories,
     featureNames: table.featureNames,
     tasks: config.tasks.map((t) => (t.classes ? { name: t.name, kind: t.kind, classes: t.classes } : t)),
@@ -476,7 +471,7 @@ export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResu
     decay: opts.decoupled ? 'decoupled' : 'l2',
     weighting: opts.weighting,
     testSplit: opts.testSplit,
-    stratify: stratify ?? null,
+    stratify: prepared.stratify ?? null,
     seed: opts.seed,
     missing: opts.missing,
     save: opts.save ?? null,
@@ -508,7 +503,7 @@ export function formatTrainReport(result: TrainResult, opts: TrainOptions): stri
     const header = ['task', 'kind', 'n', 'accuracy', 'macroF1', 'logLoss', 'auc', 'r2', 'mse', 'mae'];
     const body = result.config.tasks.map((t) => {
       const m = result.metrics[t.name];
-      const cell = (k: MetricName) => (METRICS[t.kind].includes(k) ? formatNumber(m[k]) : '');
+      const cell = (k: MetricName) => (TASK_KINDS[t.kind].metrics.includes(k) ? formatNumber(m[k]) : '');
       return [
         t.name,
         t.kind,

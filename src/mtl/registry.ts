@@ -1,0 +1,94 @@
+/**
+ * The one list of names: weighting methods (constructor and a one-line description), and per task
+ * kind its losses and metrics. The CLI's help and parsing and the core's defaults all read it.
+ */
+import { ValueError } from '../errors.js';
+import { closest } from '../options.js';
+import type { MetricName, TaskKind, TaskLoss } from './tasks.js';
+import { DWA } from './weighting/dwa.js';
+import { EW } from './weighting/ew.js';
+import { FAMO } from './weighting/famo.js';
+import { CAGrad, IMTL, MGDA, NashMTL, PCGrad } from './weighting/gradient-methods.js';
+import { GradNorm } from './weighting/gradnorm.js';
+import { RLW } from './weighting/rlw.js';
+import type { Weighting } from './weighting/types.js';
+import { UW } from './weighting/uw.js';
+
+export interface WeightingEntry {
+  /** A new instance with the method's defaults; `seed` seeds the methods that draw random numbers. */
+  create(options: { seed?: number }): Weighting;
+  /** One line for help texts. */
+  description: string;
+}
+
+/** Weighting methods by their short (CLI) name, in the order help texts list them. */
+export const WEIGHTINGS = {
+  ew: { description: 'equal weights (the static weights of the task specs)', create: () => new EW() },
+  uw: {
+    description: 'uncertainty weighting, learned log-variances (Kendall et al. 2018)',
+    create: () => new UW(),
+  },
+  dwa: {
+    description: 'dynamic weight average of the loss ratios (Liu et al. 2019)',
+    create: () => new DWA(),
+  },
+  gradnorm: {
+    description: 'balances the task gradient norms (Chen et al. 2018)',
+    create: () => new GradNorm(),
+  },
+  pcgrad: {
+    description: 'projects away conflicting gradients (Yu et al. 2020)',
+    create: ({ seed }) => new PCGrad({ seed }),
+  },
+  mgda: {
+    description: 'min-norm point of the task gradients (Sener & Koltun 2018)',
+    create: () => new MGDA(),
+  },
+  'mgda-ub': {
+    description: 'MGDA on the gradients at the shared representation',
+    create: () => new MGDA({ representation: true }),
+  },
+  cagrad: { description: 'conflict-averse gradient descent (Liu et al. 2021)', create: () => new CAGrad() },
+  imtl: { description: 'impartial MTL, equal projections (Liu et al. 2021)', create: () => new IMTL() },
+  nash: { description: 'Nash-MTL bargaining solution (Navon et al. 2022)', create: () => new NashMTL() },
+  famo: { description: 'fast adaptive multitask optimisation (Liu et al. 2023)', create: () => new FAMO() },
+  rlw: { description: 'random loss weighting (Lin et al. 2022)', create: ({ seed }) => new RLW({ seed }) },
+} as const satisfies Record<string, WeightingEntry>;
+
+export type WeightingName = keyof typeof WEIGHTINGS;
+export const WEIGHTING_NAMES = Object.keys(WEIGHTINGS) as WeightingName[];
+
+/** A weighting method by its short name (ValueError with a did-you-mean for an unknown one). */
+export function createWeighting(name: string, options: { seed?: number } = {}): Weighting {
+  if (!Object.hasOwn(WEIGHTINGS, name)) {
+    const c = closest(name, WEIGHTING_NAMES);
+    throw new ValueError(
+      `unknown weighting '${name}'${c ? ` (did you mean '${c}'?)` : ''}; choose one of ${WEIGHTING_NAMES.join(', ')}`,
+    );
+  }
+  return WEIGHTINGS[name as WeightingName].create(options);
+}
+
+export interface TaskKindEntry {
+  description: string;
+  /** The losses a task of this kind may train with; the first is the default. */
+  losses: readonly [TaskLoss, ...TaskLoss[]];
+  /** The metrics reported for this kind by default. */
+  metrics: readonly MetricName[];
+}
+
+export const TASK_KINDS: Readonly<Record<TaskKind, TaskKindEntry>> = {
+  classification: {
+    description: 'two or more classes',
+    losses: ['crossEntropy'],
+    metrics: ['accuracy', 'macroF1', 'logLoss'],
+  },
+  binary: {
+    description: 'exactly two labels',
+    losses: ['bce'],
+    metrics: ['accuracy', 'macroF1', 'logLoss', 'auc'],
+  },
+  regression: { description: 'a number', losses: ['mse', 'l1', 'huber'], metrics: ['mse', 'mae', 'r2'] },
+};
+
+export const TASK_KIND_NAMES = Object.keys(TASK_KINDS) as TaskKind[];
