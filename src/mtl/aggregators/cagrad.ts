@@ -1,8 +1,8 @@
 import { ValueError } from '../../errors.js';
 import { checkNonNegative } from '../../options.js';
-import { combine, dot, matVec, quadForm, scaledGram, scaleRows } from './linalg.js';
+import { aggregate, type GramianWeighting } from './gramian.js';
+import { matVec, quadForm } from './linalg.js';
 import { minNormSolve } from './mgda.js';
-import { toRows } from './rows.js';
 import type { AggregatorResult, GradientMatrix } from './types.js';
 
 /** Options of {@link cagrad}. */
@@ -45,8 +45,8 @@ export interface CagradResult extends AggregatorResult {
  * d(μ)·g_t ≥ d(μ)·g_w with equality on the support, so for any d' in the ball of radius
  * ρ(μ) = μ ||g_w(μ)||, min_t g_t·d' ≤ g_w·d' ≤ g_w·d(μ) = min_t g_t·d(μ): d(μ) solves the problem
  * for radius ρ(μ), which grows with μ. We bracket and bisect μ until ρ(μ) = c||g0|| and then apply
- * the official formula with that w (||g0|| and ||g_w|| taken from the vectors, not the Gram
- * matrix, for accuracy). The official code adds 1e-8 to ||g0|| and ||g_w||; we do not.
+ * the official formula with that w (||g0||² = (1/T²) Σ G and ||g_w||² = wᵀGw, from the Gramian
+ * like every other quantity here). The official code adds 1e-8 to ||g0|| and ||g_w||; we do not.
  *
  * Degenerate cases: c = 0 or g0 = 0 gives d = g0, with w the vertex (or the uniform split over
  * tied vertices) minimising g_t·g0, the minimiser of the then linear dual. When the hull of the
@@ -55,18 +55,25 @@ export interface CagradResult extends AggregatorResult {
  * is not binding and d = d(μ) is returned (where the official code divides by ||g_w|| + 1e-8).
  */
 export function cagrad(J: GradientMatrix, options: CagradOptions = {}): CagradResult {
-  const rows = toRows(J, 'cagrad');
+  return aggregate(J, cagradWeighting(options));
+}
+
+/** CAGrad's weights from the Gramian (see {@link cagrad}); they do not depend on its scale. */
+export function cagradWeighting(
+  options: CagradOptions = {},
+): GramianWeighting<{ simplexWeights: Float64Array }> {
   const c = checkNonNegative('cagrad', 'c', options.c ?? 0.5);
   const rescale = options.rescale ?? 1;
   if (rescale !== 0 && rescale !== 1 && rescale !== 2) {
     throw new ValueError(`cagrad: rescale must be 0, 1 or 2, got ${String(rescale)}`);
   }
-  const T = rows.length;
-  // G, the vectors and the radius are those of J / scale (usually 1); w and λ do not depend on it.
-  const { G, scale } = scaledGram(rows);
-  const scaled = scale === 1 ? rows : scaleRows(rows, scale);
-  const uniform = new Float64Array(T).fill(1 / T);
+  const divisor = rescale === 0 ? 1 : rescale === 1 ? 1 + c * c : 1 + c;
+  return { name: 'cagrad', weights: ({ G }) => cagradWeights(G, c, divisor) };
+}
 
+function cagradWeights(G: Float64Array[], c: number, divisor: number) {
+  const T = G.length;
+  const uniform = new Float64Array(T).fill(1 / T);
   // a_t = g_t·g0 and ||g0||² = (1/T) Σ_t a_t, both from the Gram matrix.
   const a = new Float64Array(T);
   for (let s = 0; s < T; s++) {
@@ -77,19 +84,16 @@ export function cagrad(J: GradientMatrix, options: CagradOptions = {}): CagradRe
   let g0sq = 0;
   for (let t = 0; t < T; t++) g0sq += a[t] / T;
   g0sq = Math.max(g0sq, 0);
-  // The radius from the mean vector itself: (1/T²) Σ G loses accuracy when the gradients
-  // nearly cancel.
-  const radius = c * norm(combine(scaled, uniform));
+  const radius = c * Math.sqrt(g0sq);
 
   let w: Float64Array;
   let lambda = 0;
   if (radius > 0) {
     const sol = solveBall(G, a, g0sq, radius);
     w = sol.w;
-    // ||g_w|| from the vector: the Gram form wᵀGw has rounding of order 1e-16 · max_t ||g_t||²,
-    // too coarse when g_w is short. The official λ = c||g0|| / ||g_w|| puts d on the sphere;
-    // when the ball is not binding, d(μ) = g0 + μ g_w (kept inside the ball despite rounding).
-    const gwNorm = norm(combine(scaled, w));
+    // The official λ = c||g0|| / ||g_w|| puts d on the sphere; when the ball is not binding,
+    // d(μ) = g0 + μ g_w (kept inside the ball despite rounding).
+    const gwNorm = Math.sqrt(Math.max(quadForm(G, w), 0));
     if (gwNorm > 0) lambda = sol.binding ? radius / gwNorm : Math.min(sol.mu, radius / gwNorm);
   } else {
     // No ball: the dual is linear, minimised at the vertices with the smallest g_t·g0.
@@ -100,15 +104,9 @@ export function cagrad(J: GradientMatrix, options: CagradOptions = {}): CagradRe
     for (let t = 0; t < T; t++) if (a[t] === min) ties++;
     for (let t = 0; t < T; t++) if (a[t] === min) w[t] = 1 / ties;
   }
-
-  const divisor = rescale === 0 ? 1 : rescale === 1 ? 1 + c * c : 1 + c;
   const weights = new Float64Array(T);
   for (let t = 0; t < T; t++) weights[t] = (uniform[t] + lambda * w[t]) / divisor;
-  return { direction: combine(rows, weights), weights, simplexWeights: w };
-}
-
-function norm(v: Float64Array): number {
-  return Math.sqrt(dot(v, v));
+  return { weights, simplexWeights: w };
 }
 
 /**

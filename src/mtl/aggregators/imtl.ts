@@ -1,5 +1,5 @@
-import { combine, diagNorms, ridgeLeastSquares, scaledGram, solveLinear } from './linalg.js';
-import { toRows } from './rows.js';
+import { aggregate, type GramianWeighting } from './gramian.js';
+import { diagNorms, ridgeLeastSquares, solveLinear } from './linalg.js';
 import type { AggregatorResult, GradientMatrix } from './types.js';
 
 /** Result of {@link imtl}. */
@@ -33,9 +33,16 @@ export interface ImtlResult extends AggregatorResult {
  *   if every gradient is zero the weights are 1/T and direction 0.
  */
 export function imtl(J: GradientMatrix): ImtlResult {
-  const rows = toRows(J, 'imtl');
-  const T = rows.length;
-  const { G } = scaledGram(rows);
+  return aggregate(J, imtlWeighting());
+}
+
+/** IMTL-G's weights from the Gramian (see {@link imtl}); they do not depend on its scale. */
+export function imtlWeighting(): GramianWeighting<{ exact: boolean }> {
+  return { name: 'imtl', weights: ({ G }) => imtlWeights(G) };
+}
+
+function imtlWeights(G: Float64Array[]): { weights: Float64Array; exact: boolean } {
+  const T = G.length;
   const norms = diagNorms(G);
   const active: number[] = [];
   for (let t = 0; t < T; t++) if (norms[t] > 0) active.push(t);
@@ -77,5 +84,5 @@ export function imtl(J: GradientMatrix): ImtlResult {
     }
     weights[f] = 1 - rest;
   }
-  return { direction: combine(rows, weights), weights, exact };
+  return { weights, exact };
 }

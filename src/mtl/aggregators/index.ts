@@ -1,13 +1,23 @@
 /**
  * Multi-task gradient aggregators: pure functions of the per-task gradient matrix J
  * (T rows = tasks, D columns = shared parameters) returning an aggregated direction and the
- * per-task weights with direction = Σ_t weights[t] · J[t].
+ * per-task weights with direction = Σ_t weights[t] · J[t]. Methods that need only the Gramian
+ * G = JJᵀ are GramianWeightings (`mgdaWeighting()`, ...), combined by `aggregate(J, weighting)`;
+ * PCGrad works on the rows.
  */
-export { type CagradOptions, type CagradResult, cagrad } from './cagrad.js';
+export { type CagradOptions, type CagradResult, cagrad, cagradWeighting } from './cagrad.js';
 export { gradientCosine } from './cosine.js';
-export { type ImtlResult, imtl } from './imtl.js';
-export { type MgdaOptions, type MgdaResult, type MinNormOptions, mgda, minNormWeights } from './mgda.js';
-export { type NashMtlOptions, type NashMtlResult, nashMTL } from './nash-mtl.js';
+export { aggregate, type Gramian, type GramianWeighting, gramianOf } from './gramian.js';
+export { type ImtlResult, imtl, imtlWeighting } from './imtl.js';
+export {
+  type MgdaOptions,
+  type MgdaResult,
+  type MinNormOptions,
+  mgda,
+  mgdaWeighting,
+  minNormWeights,
+} from './mgda.js';
+export { type NashMtlOptions, type NashMtlResult, nashMTL, nashMtlWeighting } from './nash-mtl.js';
 export { type PcgradOptions, type PcgradResult, pcgrad } from './pcgrad.js';
 export { toRows } from './rows.js';
 export type { AggregatorResult, GradientMatrix, TensorLike } from './types.js';

@@ -1,7 +1,8 @@
 import { ShapeError, ValueError } from '../../errors.js';
 import { checkNonNegative } from '../../options.js';
-import { combine, diagNorms, matVec, scaledGram, solveLinear } from './linalg.js';
-import { checkInt, toRows } from './rows.js';
+import { aggregate, type GramianWeighting } from './gramian.js';
+import { diagNorms, matVec, solveLinear } from './linalg.js';
+import { checkInt } from './rows.js';
 import type { AggregatorResult, GradientMatrix } from './types.js';
 
 /** Options of {@link minNormWeights}. */
@@ -59,26 +60,37 @@ export interface MgdaResult extends AggregatorResult {
  * The solver works on the Gram matrix only; see {@link minNormWeights}.
  */
 export function mgda(J: GradientMatrix, options: MgdaOptions = {}): MgdaResult {
-  const rows = toRows(J, 'mgda');
+  return aggregate(J, mgdaWeighting(options));
+}
+
+/** MGDA's weights from the Gramian (see {@link mgda}); options are checked here, once. */
+export function mgdaWeighting(options: MgdaOptions = {}): GramianWeighting<{ simplexWeights: Float64Array }> {
   const normalize = options.normalize ?? 'none';
   if (normalize !== 'none' && normalize !== 'l2') {
     throw new ValueError(`mgda: normalize must be 'none' or 'l2', got ${String(normalize)}`);
   }
-  // G and the norms are those of J / scale (see scaledGram); λ does not depend on the scale.
-  const { G, scale } = scaledGram(rows);
-  const T = rows.length;
-  const norms = diagNorms(G);
-  let Gn = G;
-  if (normalize === 'l2') {
-    // Ĝ_st = G_st / (||g_s|| ||g_t||); a zero row stays a zero row instead of becoming NaN.
-    Gn = G.map((row, s) => row.map((v, t) => (norms[s] > 0 && norms[t] > 0 ? v / (norms[s] * norms[t]) : 0)));
-  }
-  const lambda = minNormSolve(Gn, options, 'mgda');
-  const weights = new Float64Array(T);
-  for (let t = 0; t < T; t++) {
-    weights[t] = normalize === 'l2' ? (norms[t] > 0 ? lambda[t] / norms[t] / scale : 0) : lambda[t];
-  }
-  return { direction: combine(rows, weights), weights, simplexWeights: lambda };
+  minNormSolve([Float64Array.of(1)], options, 'mgda'); // validates maxIter, tol and solver
+  return {
+    name: 'mgda',
+    weights({ G, scale }) {
+      // G and the norms are those of J / scale; λ does not depend on the scale.
+      const T = G.length;
+      const norms = diagNorms(G);
+      let Gn = G;
+      if (normalize === 'l2') {
+        // Ĝ_st = G_st / (||g_s|| ||g_t||); a zero row stays a zero row instead of becoming NaN.
+        Gn = G.map((row, s) =>
+          row.map((v, t) => (norms[s] > 0 && norms[t] > 0 ? v / (norms[s] * norms[t]) : 0)),
+        );
+      }
+      const lambda = minNormSolve(Gn, options, 'mgda');
+      const weights = new Float64Array(T);
+      for (let t = 0; t < T; t++) {
+        weights[t] = normalize === 'l2' ? (norms[t] > 0 ? lambda[t] / norms[t] / scale : 0) : lambda[t];
+      }
+      return { weights, simplexWeights: lambda };
+    },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { checkNonNegative } from '../../options.js';
-import { combine, diagNorms, dot, matVec, scaledGram, solveLinear } from './linalg.js';
+import { aggregateRows, type GramianWeighting } from './gramian.js';
+import { diagNorms, dot, matVec, solveLinear } from './linalg.js';
 import { checkInt, toRows } from './rows.js';
 import type { AggregatorResult, GradientMatrix } from './types.js';
 
@@ -56,19 +57,44 @@ export interface NashMtlResult extends AggregatorResult {
  * and are left out of the system (their equation α_t·0 = 1 has no solution).
  */
 export function nashMTL(J: GradientMatrix, options: NashMtlOptions = {}): NashMtlResult {
+  const rows = toRows(J, 'nashMTL');
+  const r = aggregateRows(rows, nashMtlWeighting(options));
+  // Check the fixed point on the direction actually returned, straight from the rows: when the
+  // gradients nearly cancel (no solution in exact arithmetic, e.g. g and −g up to rounding) the
+  // cosine system can look solved while Σ α_t g_t is dominated by rounding.
+  let checked = 0;
+  rows.forEach((row, t) => {
+    if (r.weights[t] !== 0) checked = Math.max(checked, Math.abs(r.weights[t] * dot(row, r.direction) - 1));
+  });
+  const tol = options.tol ?? 1e-9;
+  return {
+    ...r,
+    converged: r.converged && checked <= Math.max(tol, 1e-6),
+    residual: Math.max(r.residual, checked),
+  };
+}
+
+/**
+ * Nash-MTL's α from the Gramian (see {@link nashMTL}); α scales as 1/‖g‖, so it divides by the
+ * Gramian's scale. `converged` and `residual` here are the solver's, before the check on the rows.
+ */
+export function nashMtlWeighting(
+  options: NashMtlOptions = {},
+): GramianWeighting<{ converged: boolean; residual: number; iterations: number }> {
   const maxIter = checkInt('nashMTL', 'maxIter', options.maxIter ?? 20, 0);
   const tol = checkNonNegative('nashMTL', 'tol', options.tol ?? 1e-9);
-  const rows = toRows(J, 'nashMTL');
-  const T = rows.length;
+  return { name: 'nashMTL', weights: ({ G, scale }) => nashWeights(G, scale, maxIter, tol) };
+}
+
+function nashWeights(G: Float64Array[], scale: number, maxIter: number, tol: number) {
+  const T = G.length;
   // Norms of J / scale; the weights are divided by scale at the end.
-  const { G, scale } = scaledGram(rows);
   const norms = diagNorms(G);
   const active: number[] = [];
   for (let t = 0; t < T; t++) if (norms[t] > 0) active.push(t);
   const k = active.length;
   const weights = new Float64Array(T);
-  if (k === 0)
-    return { direction: combine(rows, weights), weights, converged: true, residual: 0, iterations: 0 };
+  if (k === 0) return { weights, converged: true, residual: 0, iterations: 0 };
 
   // Cosine matrix of the active rows.
   const C: Float64Array[] = active.map((s) => {
@@ -144,17 +170,5 @@ export function nashMTL(J: GradientMatrix, options: NashMtlOptions = {}): NashMt
   }
 
   for (let i = 0; i < k; i++) weights[active[i]] = beta[i] / norms[active[i]] / scale;
-  const direction = combine(rows, weights);
-  // Check the fixed point on the direction actually returned, straight from the rows: when the
-  // gradients nearly cancel (no solution in exact arithmetic, e.g. g and −g up to rounding) the
-  // cosine system can look solved while Σ α_t g_t is dominated by rounding.
-  let checked = 0;
-  for (const t of active) checked = Math.max(checked, Math.abs(weights[t] * dot(rows[t], direction) - 1));
-  return {
-    direction,
-    weights,
-    converged: residual <= tol && checked <= Math.max(tol, 1e-6),
-    residual: Math.max(residual, checked),
-    iterations,
-  };
+  return { weights, converged: residual <= tol, residual, iterations };
 }
