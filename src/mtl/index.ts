@@ -18,6 +18,16 @@ export { type BuildOptions, HardSharing, MMoE, type MultiTaskModel } from './arc
 export type { MultiTaskData } from './data.js';
 export { type EvaluateOptions, evaluate, predict, type TaskMetrics } from './evaluate.js';
 export { auc, computeMetrics, higherIsBetter, type MetricValues, macroF1, r2 } from './metrics.js';
+export {
+  createWeighting,
+  TASK_KIND_NAMES,
+  TASK_KINDS,
+  type TaskKindEntry,
+  WEIGHTING_NAMES,
+  WEIGHTINGS,
+  type WeightingEntry,
+  type WeightingName,
+} from './registry.js';
 export type { Labels, MetricName, TaskKind, TaskLoss, TaskSpec } from './tasks.js';
 export {
   type EarlyStopping,
