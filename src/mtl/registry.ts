@@ -1,10 +1,10 @@
 /**
  * The one list of names: weighting methods (constructor and a one-line description), and per task
- * kind its losses and metrics. The CLI's help and parsing and the core's defaults all read it.
+ * kind its losses and metrics (the table lives in tasks.ts, beside the specs it checks, so that
+ * the core reads it without depending on the weightings). The CLI's help and parsing read it here.
  */
 import { ValueError } from '../errors.js';
 import { closest } from '../options.js';
-import type { MetricName, TaskKind, TaskLoss } from './tasks.js';
 import { DWA } from './weighting/dwa.js';
 import { EW } from './weighting/ew.js';
 import { FAMO } from './weighting/famo.js';
@@ -69,26 +69,5 @@ export function createWeighting(name: string, options: { seed?: number } = {}): 
   return WEIGHTINGS[name as WeightingName].create(options);
 }
 
-export interface TaskKindEntry {
-  description: string;
-  /** The losses a task of this kind may train with; the first is the default. */
-  losses: readonly [TaskLoss, ...TaskLoss[]];
-  /** The metrics reported for this kind by default. */
-  metrics: readonly MetricName[];
-}
-
-export const TASK_KINDS: Readonly<Record<TaskKind, TaskKindEntry>> = {
-  classification: {
-    description: 'two or more classes',
-    losses: ['crossEntropy'],
-    metrics: ['accuracy', 'macroF1', 'logLoss'],
-  },
-  binary: {
-    description: 'exactly two labels',
-    losses: ['bce'],
-    metrics: ['accuracy', 'macroF1', 'logLoss', 'auc'],
-  },
-  regression: { description: 'a number', losses: ['mse', 'l1', 'huber'], metrics: ['mse', 'mae', 'r2'] },
-};
-
-export const TASK_KIND_NAMES = Object.keys(TASK_KINDS) as TaskKind[];
+/** Per task kind, its losses and default metrics (defined next to the task specs). */
+export { TASK_KIND_NAMES, TASK_KINDS, type TaskKindEntry } from './tasks.js';

@@ -3,7 +3,6 @@
  * −1 for class labels): it is masked out of that task's loss and metrics only.
  */
 import { ValueError } from '../errors.js';
-import { TASK_KIND_NAMES, TASK_KINDS } from './registry.js';
 
 export type TaskKind = 'classification' | 'binary' | 'regression';
 
@@ -28,6 +27,30 @@ export interface TaskSpec {
   /** Label smoothing for cross-entropy (default 0). */
   labelSmoothing?: number;
 }
+
+export interface TaskKindEntry {
+  description: string;
+  /** The losses a task of this kind may train with; the first is the default. */
+  losses: readonly [TaskLoss, ...TaskLoss[]];
+  /** The metrics reported for this kind by default. */
+  metrics: readonly MetricName[];
+}
+
+export const TASK_KINDS: Readonly<Record<TaskKind, TaskKindEntry>> = {
+  classification: {
+    description: 'two or more classes',
+    losses: ['crossEntropy'],
+    metrics: ['accuracy', 'macroF1', 'logLoss'],
+  },
+  binary: {
+    description: 'exactly two labels',
+    losses: ['bce'],
+    metrics: ['accuracy', 'macroF1', 'logLoss', 'auc'],
+  },
+  regression: { description: 'a number', losses: ['mse', 'l1', 'huber'], metrics: ['mse', 'mae', 'r2'] },
+};
+
+export const TASK_KIND_NAMES = Object.keys(TASK_KINDS) as TaskKind[];
 
 /** Labels of one task: numbers with NaN (or null, or −1 for classes) where missing. */
 export type Labels = ArrayLike<number | null>;

@@ -363,6 +363,21 @@ function splitAndScale(table: Table, tasks: readonly TaskArg[], opts: TrainOptio
 
 type Prepared = ReturnType<typeof splitAndScale>;
 
+/** The training settings recorded in the saved model and in the --json summary. */
+function trainingSettings(opts: TrainOptions) {
+  const { epochs, batchSize, lr, weightDecay, weighting, testSplit, seed } = opts;
+  return {
+    epochs,
+    batchSize,
+    lr,
+    weightDecay,
+    decay: opts.decoupled ? 'decoupled' : 'l2',
+    weighting,
+    testSplit,
+    seed,
+  };
+}
+
 /** The model configuration saved with the weights, checked for what training needs. */
 function modelConfig(opts: TrainOptions, inputs: TrainInputs, table: Table, prepared: Prepared): ModelConfig {
   const config: ModelConfig = {
@@ -383,18 +398,7 @@ function modelConfig(opts: TrainOptions, inputs: TrainInputs, table: Table, prep
     }),
     standardizer: prepared.scaler,
     targetStandardizer: prepared.targetScaler,
-    training: {
-      data: opts.data,
-      rows: prepared.train.nRows,
-      epochs: opts.epochs,
-      batchSize: opts.batchSize,
-      lr: opts.lr,
-      weightDecay: opts.weightDecay,
-      decay: opts.decoupled ? 'decoupled' : 'l2',
-      weighting: opts.weighting,
-      testSplit: opts.testSplit,
-      seed: opts.seed,
-    },
+    training: { data: opts.data, rows: prepared.train.nRows, ...trainingSettings(opts) },
     createdBy: `mtlgrad ${packageVersion()}`,
   };
   const expectedNames = encodedFeatureNames(config.features, config.categorical);
@@ -464,15 +468,8 @@ export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResu
     tasks: config.tasks.map((t) => (t.classes ? { name: t.name, kind: t.kind, classes: t.classes } : t)),
     hidden: opts.hidden,
     activation: opts.activation,
-    epochs: opts.epochs,
-    batchSize: opts.batchSize,
-    lr: opts.lr,
-    weightDecay: opts.weightDecay,
-    decay: opts.decoupled ? 'decoupled' : 'l2',
-    weighting: opts.weighting,
-    testSplit: opts.testSplit,
+    ...trainingSettings(opts),
     stratify: prepared.stratify ?? null,
-    seed: opts.seed,
     missing: opts.missing,
     save: opts.save ?? null,
   };
