@@ -139,8 +139,8 @@ export function fit(model: MultiTaskModel, data: MultiTaskData, options: FitOpti
     weighting.onEpochEnd?.(meanLosses);
     const rec: EpochRecord = {
       epoch,
-      trainLoss: record(names, meanLosses),
-      weights: record(names, weighting.lastWeights()),
+      trainLoss: byTask(names, meanLosses),
+      weights: byTask(names, weighting.lastWeights()),
       skippedBatches: stats.skipped,
       seconds: (now() - t0) / 1000,
     };
@@ -195,11 +195,11 @@ function trainBatch(run: Run, batch: PreparedData, epoch: number, step: number, 
   const rec: StepRecord = {
     epoch,
     step,
-    losses: record(
+    losses: byTask(
       cfg.names,
       result.losses.map((l) => l ?? Number.NaN),
     ),
-    weights: record(cfg.names, w.lastWeights()),
+    weights: byTask(cfg.names, w.lastWeights()),
   };
   cfg.callbacks.onStep?.(rec);
   cfg.callbacks.reporter.step?.(rec);
@@ -260,7 +260,8 @@ function buildOptimizer(
   return { optimizer: new SGD(groups, { lr }), decayed };
 }
 
-function record(names: readonly string[], values: readonly number[]): Record<string, number> {
+/** A per-task record: names[i] → values[i]. */
+function byTask(names: readonly string[], values: readonly number[]): Record<string, number> {
   const out: Record<string, number> = {};
   names.forEach((n, i) => {
     out[n] = values[i];
