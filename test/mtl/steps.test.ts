@@ -6,7 +6,7 @@ import type { EpochRecord, StepRecord } from '../../src/mtl/config.js';
 import type { TaskSpec } from '../../src/mtl/tasks.js';
 import { fit } from '../../src/mtl/trainer.js';
 import { EW } from '../../src/mtl/weighting/ew.js';
-import { MGDA } from '../../src/mtl/weighting/gradient-methods.js';
+import { GramianMethod, MGDA } from '../../src/mtl/weighting/gradient-methods.js';
 import type { Weighting } from '../../src/mtl/weighting/types.js';
 import { UW } from '../../src/mtl/weighting/uw.js';
 import { Rng } from '../../src/tensor/rng.js';
@@ -94,5 +94,22 @@ describe('reporter', () => {
       'epoch 1',
       'end 2',
     ]);
+  });
+});
+
+describe('the parameter-Jacobian step', () => {
+  it('a GramianMethod with all weights 1 trains exactly as EW (Σ_t J_t on the shared part, own gradients on the heads)', () => {
+    const ones = new GramianMethod('ones', {
+      name: 'ones',
+      weights: ({ G }) => ({ weights: new Float64Array(G.length).fill(1) }),
+    });
+    const train = (weighting: Weighting) => {
+      const model = build();
+      fit(model, data(48, 4), { tasks, epochs: 2, batchSize: 16, lr: 0.01, weighting });
+      return model.parameters().flatMap((p) => Array.from(p.data));
+    };
+    const ew = train(new EW());
+    const viaJ = train(ones);
+    ew.forEach((v, i) => expect(viaJ[i]).toBeCloseTo(v, 12));
   });
 });

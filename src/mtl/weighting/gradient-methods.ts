@@ -1,11 +1,21 @@
 /**
  * The stateless gradient-aggregation methods as weightings: thin wrappers over the pure functions
- * in ../aggregators (where each method's formula and normalisation are documented).
+ * in ../aggregators (where each method's formula and normalisation are documented). A method that
+ * needs only the Gramian is a {@link GramianMethod} around its GramianWeighting, built (and its
+ * options checked) once.
  */
 import type { Tensor } from '../../autograd/tensor.js';
 import { ValueError } from '../../errors.js';
 import { Rng } from '../../tensor/rng.js';
-import { cagrad, imtl, mgda, nashMTL, pcgrad } from '../aggregators/index.js';
+import {
+  aggregate,
+  cagradWeighting,
+  type GramianWeighting,
+  imtlWeighting,
+  mgdaWeighting,
+  nashMtlWeighting,
+  pcgrad,
+} from '../aggregators/index.js';
 import type { GradientWeighting, StepInfo, WeightingInfo } from './types.js';
 
 abstract class Stateless implements GradientWeighting {
@@ -46,20 +56,32 @@ abstract class Stateless implements GradientWeighting {
 }
 
 /**
+ * A stateless gradient method given by its weights as a function of the Gramian G = JJᵀ: each step
+ * aggregates J with `aggregate(J, weighting)`. `new GramianMethod('Mine', {name, weights})` turns a
+ * new GramianWeighting into a `fit` weighting.
+ */
+export class GramianMethod extends Stateless {
+  constructor(
+    readonly name: string,
+    private readonly weighting: GramianWeighting,
+  ) {
+    super();
+  }
+  protected solve(J: Float64Array[]) {
+    return aggregate(J, this.weighting);
+  }
+}
+
+/**
  * MGDA (Sener & Koltun 2018): the min-norm point of the convex hull of the task gradients (weights ≥ 0,
  * sum 1). With `{representation: true}` it is MGDA-UB: the weights are computed from the gradients at
  * the shared representation (cheaper: one trunk backward), then applied to the task losses.
  */
-export class MGDA extends Stateless {
-  readonly name: string;
+export class MGDA extends GramianMethod {
   override readonly level: 'parameters' | 'representation';
   constructor(options: { representation?: boolean } = {}) {
-    super();
+    super(options.representation ? 'MGDA-UB' : 'MGDA', mgdaWeighting());
     this.level = options.representation ? 'representation' : 'parameters';
-    this.name = options.representation ? 'MGDA-UB' : 'MGDA';
-  }
-  protected solve(J: Float64Array[]) {
-    return mgda(J);
   }
 }
 
@@ -80,21 +102,16 @@ export class PCGrad extends Stateless {
 }
 
 /** CAGrad (Liu et al. 2021) with radius factor c (default 0.5). */
-export class CAGrad extends Stateless {
-  readonly name = 'CAGrad';
-  constructor(private readonly options: { c?: number; rescale?: 0 | 1 | 2 } = {}) {
-    super();
-  }
-  protected solve(J: Float64Array[]) {
-    return cagrad(J, this.options);
+export class CAGrad extends GramianMethod {
+  constructor(options: { c?: number; rescale?: 0 | 1 | 2 } = {}) {
+    super('CAGrad', cagradWeighting(options));
   }
 }
 
 /** IMTL-G (Liu et al. 2021): equal projections of the direction onto every unit task gradient. */
-export class IMTL extends Stateless {
-  readonly name = 'IMTL';
-  protected solve(J: Float64Array[]) {
-    return imtl(J);
+export class IMTL extends GramianMethod {
+  constructor() {
+    super('IMTL', imtlWeighting());
   }
 }
 
@@ -104,17 +121,13 @@ export class IMTL extends Stateless {
  * gradient to norm 1, and so does `fit` by default with this method (its `maxGradNorm`, here 1;
  * `fit({maxGradNorm})` overrides it, 0 disables).
  */
-export class NashMTL extends Stateless {
-  readonly name = 'NashMTL';
+export class NashMTL extends GramianMethod {
   readonly maxGradNorm: number;
   /** `maxNorm` is the deprecated name of `maxGradNorm`. */
-  constructor(private readonly options: { maxIter?: number; maxGradNorm?: number; maxNorm?: number } = {}) {
-    super();
+  constructor(options: { maxIter?: number; maxGradNorm?: number; maxNorm?: number } = {}) {
+    super('NashMTL', nashMtlWeighting({ maxIter: options.maxIter }));
     this.maxGradNorm = options.maxGradNorm ?? options.maxNorm ?? 1;
     if (!(Number.isFinite(this.maxGradNorm) && this.maxGradNorm >= 0))
       throw new ValueError(`NashMTL: maxGradNorm must be a finite number ≥ 0, got ${this.maxGradNorm}`);
-  }
-  protected solve(J: Float64Array[]) {
-    return nashMTL(J, { maxIter: this.options.maxIter });
   }
 }
