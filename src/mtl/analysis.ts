@@ -1,5 +1,5 @@
 /**
- * The seed's questions, answered by code:
+ * The questions of the reference formulation, answered by code:
  *  - what does sharing buy?      compareWithSingleTask → per-task metrics of both, and Δm;
  *  - how to choose λ (and lr)?   crossValidate / gridSearch with k folds, mean ± std;
  *  - do the tasks conflict?      gradientConflict → pairwise cosine of the task gradients.
