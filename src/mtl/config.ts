@@ -7,8 +7,7 @@ import { ValueError } from '../errors.js';
 import { checkOptionKeys } from '../options.js';
 import type { MultiTaskModel } from './architectures.js';
 import type { MultiTaskData } from './data.js';
-import type { TaskMetrics } from './evaluate.js';
-import { higherIsBetter } from './metrics.js';
+import { higherIsBetter, type TaskMetrics } from './metrics.js';
 import { defaultMetrics, type TaskSpec, validateTasks } from './tasks.js';
 import { EW } from './weighting/ew.js';
 import type { Weighting } from './weighting/types.js';
@@ -168,11 +167,12 @@ export interface FitConfig {
   callbacks: Pick<FitOptions, 'onEpoch' | 'onStep'> & { reporter: FitReporter };
 }
 
-function positiveInt(name: string, v: unknown, fallback: number): number {
-  const value = v ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
-    throw new ValueError(`fit: ${name} must be a positive integer, got ${String(value)}`);
-  return value;
+/** `value` (or `fallback` when undefined) as a positive integer, else a ValueError naming the option. */
+export function checkPositiveInt(where: string, name: string, value: unknown, fallback: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw new ValueError(`${where}: ${name} must be a positive integer, got ${String(v)}`);
+  return v;
 }
 
 function finiteAtLeast0(where: string, name: string, v: unknown, fallback: number): number {
@@ -233,8 +233,8 @@ export function resolveFitConfig(model: MultiTaskModel, options: FitOptions): Fi
   return {
     tasks,
     names: tasks.map((t) => t.name),
-    epochs: positiveInt('epochs', options.epochs, 100),
-    batchSize: positiveInt('batchSize', options.batchSize, 32),
+    epochs: checkPositiveInt('fit', 'epochs', options.epochs, 100),
+    batchSize: checkPositiveInt('fit', 'batchSize', options.batchSize, 32),
     seed,
     weighting,
     nonFinite: oneOf('nonFinite', options.nonFinite ?? 'error', ['error', 'skip'] as const),

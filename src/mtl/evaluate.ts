@@ -3,12 +3,14 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { concat } from '../autograd/ops/shape.js';
 import type { Tensor } from '../autograd/tensor.js';
+import { checkOptionKeys } from '../options.js';
 import type { MultiTaskModel } from './architectures.js';
+import { checkPositiveInt } from './config.js';
 import { type MultiTaskData, type PreparedData, prepareData, taskLoss } from './data.js';
-import { computeMetrics, type MetricValues } from './metrics.js';
+import { computeMetrics, type TaskMetrics } from './metrics.js';
 import { defaultMetrics, outputWidth, type TaskSpec, validateTasks } from './tasks.js';
 
-export type TaskMetrics = MetricValues & { loss: number; count: number };
+export type { TaskMetrics };
 
 export interface EvaluateOptions {
   tasks: readonly TaskSpec[];
@@ -25,12 +27,15 @@ export function evaluate(
   data: MultiTaskData,
   options: EvaluateOptions,
 ): Record<string, TaskMetrics> {
-  validateTasks(options.tasks);
-  return evaluatePrepared(model, prepareData(data, options.tasks, model.dtype), options.batchSize ?? 1024);
+  checkOptionKeys('evaluate', options, ['tasks', 'batchSize']);
+  validateTasks(options?.tasks);
+  const batchSize = checkPositiveInt('evaluate', 'batchSize', options.batchSize, 1024);
+  return evaluatePrepared(model, prepareData(data, options.tasks, model.dtype), batchSize);
 }
 
 /** Model outputs for every row of x, per task (eval mode, no graph). */
 export function predict(model: MultiTaskModel, x: Tensor, batchSize = 1024): Record<string, Tensor> {
+  checkPositiveInt('predict', 'batchSize', batchSize, 1024);
   const wasTraining = model.training;
   model.eval();
   try {

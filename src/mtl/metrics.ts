@@ -8,6 +8,9 @@ import type { MetricName, TaskSpec } from './tasks.js';
 /** Metric values by name; a metric with no labelled rows is NaN. */
 export type MetricValues = Partial<Record<MetricName, number>>;
 
+/** A task's metrics with its mean loss and the number of labelled rows they were computed on. */
+export type TaskMetrics = MetricValues & { loss: number; count: number };
+
 /** Whether a larger value is better (for early stopping and Δm). */
 export function higherIsBetter(metric: MetricName | 'loss'): boolean {
   return metric === 'accuracy' || metric === 'macroF1' || metric === 'auc' || metric === 'r2';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/autograd/create.js';
 import { ValueError } from '../../src/errors.js';
 import { HardSharing } from '../../src/mtl/architectures.js';
+import { evaluate, predict } from '../../src/mtl/evaluate.js';
 import type { TaskSpec } from '../../src/mtl/tasks.js';
 import { type FitOptions, fit } from '../../src/mtl/trainer.js';
 import { Rng } from '../../src/tensor/rng.js';
@@ -59,5 +60,21 @@ describe('fit options', () => {
     expect(() => HardSharing.build({ inputs: 1, hidden: [2], tasks: spec })).toThrow(
       /loss 'mse' does not apply/,
     );
+  });
+});
+
+describe('evaluate and predict options', () => {
+  it('reject batch sizes that would loop forever and unknown keys', () => {
+    const m = model();
+    for (const batchSize of [0, -5, 1.5, Number.NaN]) {
+      expect(() => evaluate(m, data, { tasks, batchSize }), String(batchSize)).toThrow(
+        /evaluate: batchSize must be a positive integer/,
+      );
+      expect(() => predict(m, data.x, batchSize), String(batchSize)).toThrow(
+        /predict: batchSize must be a positive integer/,
+      );
+    }
+    expect(() => evaluate(m, data, { tasks, batchsize: 4 } as never)).toThrow(/did you mean 'batchSize'/);
+    expect(evaluate(m, data, { tasks, batchSize: 3 }).y.count).toBe(4);
   });
 });
