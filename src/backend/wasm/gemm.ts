@@ -11,7 +11,7 @@
  * All pointers are byte addresses in the module's memory; strides are in bytes.
  */
 import type { Code, Local } from './code.js';
-import { addTo, countDown, forRange, minI32 } from './loops.js';
+import { address, addTo, countDown, forRange, minRest } from './loops.js';
 import { type MemorySpec, ModuleBuilder } from './module.js';
 
 export const NR = 8;
@@ -44,125 +44,85 @@ const ADD_C = 1;
 const ADD_BIAS = 2;
 const RELU = 4;
 
-/** Packs op(B)'s block rows [0,kc) × all n columns into NR-column panels, [jp][p][j], zero-padded. */
-function emitPackB(c: Code): void {
-  const [src, rs, cs, kc, n, dst] = [0, 1, 2, 3, 4, 5].map((i) => c.param(i));
-  const [j, jj, p, s, d, col] = [
-    c.local('i32'),
+/** The locals that describe one panel being packed (see emitPanel). */
+interface PanelLocals {
+  /** Address of the operand's element (0, 0) of this block. */
+  src: Local;
+  /** First lane (column of B, row of A) of this panel. */
+  lead: Local;
+  /** Byte stride between lanes, and between k steps, in the source. */
+  laneStride: Local;
+  stepStride: Local;
+  kc: Local;
+  /** Lanes at or beyond this index are padding (zeros). */
+  limit: Local;
+  dst: Local;
+}
+
+/** Packs one panel of `width` lanes, [p][lane], lane by lane with strided loads; padding lanes get zeros. */
+function emitPanel(c: Code, l: PanelLocals, width: number): void {
+  const [lane, at, p, s, d] = [
     c.local('i32'),
     c.local('i32'),
     c.local('i32'),
     c.local('i32'),
     c.local('i32'),
   ];
-  forRange(
-    c,
-    j,
-    (c) => c.i32Const(0),
-    (c) => c.localGet(n),
-    NR,
-    () => {
-      // Fast path: 8 contiguous columns (B not transposed, full panel): two vector copies per row.
-      c.localGet(cs).i32Const(4).i32Eq().localGet(j).i32Const(NR).i32Add().localGet(n).i32LeS().i32And();
-      c.if();
-      c.localGet(src).localGet(j).i32Const(2).i32Shl().i32Add().localSet(s);
-      c.localGet(kc).localSet(p);
-      countDown(c, p, () => {
-        c.localGet(dst).localGet(s).v128Load(0).v128Store(0);
-        c.localGet(dst).localGet(s).v128Load(16).v128Store(16);
-        addTo(c, s, rs);
-        addTo(c, dst, NR * 4);
-      });
-      c.else();
-      forRange(
-        c,
-        jj,
-        (c) => c.i32Const(0),
-        (c) => c.i32Const(NR),
-        1,
-        () => {
-          c.localGet(j).localGet(jj).i32Add().localSet(col);
-          c.localGet(dst).localGet(jj).i32Const(2).i32Shl().i32Add().localSet(d);
-          c.localGet(src).localGet(col).localGet(cs).i32Mul().i32Add().localSet(s);
-          c.localGet(kc).localSet(p);
-          c.localGet(col).localGet(n).i32LtS();
-          c.if();
-          countDown(c, p, () => {
-            c.localGet(d).localGet(s).f32Load().f32Store();
-            addTo(c, s, rs);
-            addTo(c, d, NR * 4);
-          });
-          c.else();
-          countDown(c, p, () => {
-            c.localGet(d).f32Const(0).f32Store();
-            addTo(c, d, NR * 4);
-          });
-          c.end();
-        },
-      );
-      c.localGet(dst)
-        .localGet(kc)
-        .i32Const(NR * 4)
-        .i32Mul()
-        .i32Add()
-        .localSet(dst);
-      c.end();
-    },
-  );
+  forRange(c, lane, 0, width, 1, () => {
+    c.localGet(l.lead).localGet(lane).i32Add().localSet(at);
+    c.localGet(l.dst).localGet(lane).i32Const(2).i32Shl().i32Add().localSet(d);
+    c.localGet(l.src).localGet(at).localGet(l.laneStride).i32Mul().i32Add().localSet(s);
+    c.localGet(l.kc).localSet(p);
+    c.localGet(at).localGet(l.limit).i32LtS().if();
+    countDown(c, p, () => {
+      c.localGet(d).localGet(s).f32Load().f32Store();
+      addTo(c, s, l.stepStride);
+      addTo(c, d, width * 4);
+    });
+    c.else();
+    countDown(c, p, () => {
+      c.localGet(d).f32Const(0).f32Store();
+      addTo(c, d, width * 4);
+    });
+    c.end();
+  });
+  c.localGet(l.dst)
+    .localGet(l.kc)
+    .i32Const(width * 4)
+    .i32Mul()
+    .i32Add()
+    .localSet(l.dst);
+}
+
+/** Packs op(B)'s block rows [0,kc) × all n columns into NR-column panels, [jp][p][j], zero-padded. */
+function emitPackB(c: Code): void {
+  const [src, rs, cs, kc, n, dst] = [0, 1, 2, 3, 4, 5].map((i) => c.param(i));
+  const [j, s, p] = [c.local('i32'), c.local('i32'), c.local('i32')];
+  const panel = { src, lead: j, laneStride: cs, stepStride: rs, kc, limit: n, dst };
+  forRange(c, j, 0, n, NR, () => {
+    // Fast path: 8 contiguous columns (B not transposed, full panel): two vector copies per row.
+    c.localGet(cs).i32Const(4).i32Eq().localGet(j).i32Const(NR).i32Add().localGet(n).i32LeS().i32And();
+    c.if();
+    c.localGet(src).localGet(j).i32Const(2).i32Shl().i32Add().localSet(s);
+    c.localGet(kc).localSet(p);
+    countDown(c, p, () => {
+      c.localGet(dst).localGet(s).v128Load(0).v128Store(0);
+      c.localGet(dst).localGet(s).v128Load(16).v128Store(16);
+      addTo(c, s, rs);
+      addTo(c, dst, NR * 4);
+    });
+    c.else();
+    emitPanel(c, panel, NR);
+    c.end();
+  });
 }
 
 /** Packs op(A)'s rows [0,mc) × block columns [0,kc) into MR-row panels, [ip][p][i], zero-padded. */
 function emitPackA(c: Code, mr: number): void {
   const [src, rs, cs, mc, kc, dst] = [0, 1, 2, 3, 4, 5].map((i) => c.param(i));
-  const [i, ii, p, s, d, row] = [
-    c.local('i32'),
-    c.local('i32'),
-    c.local('i32'),
-    c.local('i32'),
-    c.local('i32'),
-    c.local('i32'),
-  ];
-  forRange(
-    c,
-    i,
-    (c) => c.i32Const(0),
-    (c) => c.localGet(mc),
-    mr,
-    () => {
-      forRange(
-        c,
-        ii,
-        (c) => c.i32Const(0),
-        (c) => c.i32Const(mr),
-        1,
-        () => {
-          c.localGet(i).localGet(ii).i32Add().localSet(row);
-          c.localGet(dst).localGet(ii).i32Const(2).i32Shl().i32Add().localSet(d);
-          c.localGet(src).localGet(row).localGet(rs).i32Mul().i32Add().localSet(s);
-          c.localGet(kc).localSet(p);
-          c.localGet(row).localGet(mc).i32LtS();
-          c.if();
-          countDown(c, p, () => {
-            c.localGet(d).localGet(s).f32Load().f32Store();
-            addTo(c, s, cs);
-            addTo(c, d, mr * 4);
-          });
-          c.else();
-          countDown(c, p, () => {
-            c.localGet(d).f32Const(0).f32Store();
-            addTo(c, d, mr * 4);
-          });
-          c.end();
-        },
-      );
-      c.localGet(dst)
-        .localGet(kc)
-        .i32Const(mr * 4)
-        .i32Mul()
-        .i32Add()
-        .localSet(dst);
-    },
-  );
+  const i = c.local('i32');
+  const panel = { src, lead: i, laneStride: rs, stepStride: cs, kc, limit: mc, dst };
+  forRange(c, i, 0, mc, mr, () => emitPanel(c, panel, mr));
 }
 
 /** The MR×8 micro-kernel over one pair of panels, then the fused store into C. */
@@ -274,164 +234,112 @@ function emitEdgeStore(c: Code, s: StoreLocals): void {
     c.local('i32'),
     c.local('f32'),
   ];
-  forRange(
-    c,
-    i,
-    (c) => c.i32Const(0),
-    (c) => c.localGet(s.rows),
-    1,
-    () => {
-      forRange(
-        c,
-        j,
-        (c) => c.i32Const(0),
-        (c) => c.localGet(s.cols),
-        1,
-        () => {
-          c.localGet(s.tmp)
-            .localGet(i)
-            .i32Const(NR)
-            .i32Mul()
-            .localGet(j)
-            .i32Add()
-            .i32Const(2)
-            .i32Shl()
-            .i32Add();
-          c.localSet(src);
-          c.localGet(s.cp)
-            .localGet(i)
-            .localGet(s.ldc)
-            .i32Mul()
-            .i32Add()
-            .localGet(j)
-            .i32Const(2)
-            .i32Shl()
-            .i32Add();
-          c.localSet(dst);
-          c.localGet(src).f32Load().localSet(x);
-          ifMode(c, s.mode, ADD_C, () => c.localGet(x).localGet(dst).f32Load().f32Add().localSet(x));
-          ifMode(c, s.mode, RELU, () => c.localGet(x).f32Const(0).f32Max().localSet(x));
-          c.localGet(dst).localGet(x).f32Store();
-        },
-      );
-    },
-  );
+  forRange(c, i, 0, s.rows, 1, () => {
+    forRange(c, j, 0, s.cols, 1, () => {
+      c.localGet(s.tmp).localGet(i).i32Const(NR).i32Mul().localGet(j).i32Add().i32Const(2).i32Shl().i32Add();
+      c.localSet(src);
+      c.localGet(s.cp)
+        .localGet(i)
+        .localGet(s.ldc)
+        .i32Mul()
+        .i32Add()
+        .localGet(j)
+        .i32Const(2)
+        .i32Shl()
+        .i32Add();
+      c.localSet(dst);
+      c.localGet(src).f32Load().localSet(x);
+      ifMode(c, s.mode, ADD_C, () => c.localGet(x).localGet(dst).f32Load().f32Add().localSet(x));
+      ifMode(c, s.mode, RELU, () => c.localGet(x).f32Const(0).f32Max().localSet(x));
+      c.localGet(dst).localGet(x).f32Store();
+    });
+  });
 }
 
-/** The block loops: K blocks of KC, row blocks of MC, then 8-column panels × MR-row panels. */
+interface DriverLocals {
+  n: Local;
+  k: Local;
+  cc: Local;
+  ldc: Local;
+  flags: Local;
+  bias: Local;
+  scratch: Local;
+  pc: Local;
+  kc: Local;
+  ic: Local;
+  mc: Local;
+  mode: Local;
+  packA: Local;
+  tmp: Local;
+}
+
+/**
+ * The tile mode of a K block: old C is added unless this is the first block of an overwrite; the
+ * bias on the first block; ReLU only once the last block is in.
+ */
+function emitBlockMode(c: Code, d: DriverLocals): void {
+  c.localGet(d.pc).i32Eqz().if();
+  c.localGet(d.flags).i32Const(GEMM_ACCUMULATE).i32And();
+  c.localGet(d.bias).i32Const(0).i32Ne().i32Const(ADD_BIAS).i32Mul().i32Add().localSet(d.mode);
+  c.else().i32Const(ADD_C).localSet(d.mode).end();
+  c.localGet(d.pc).localGet(d.kc).i32Add().localGet(d.k).i32GeS().if();
+  c.localGet(d.mode).localGet(d.flags).i32Const(GEMM_RELU).i32And().i32Add().localSet(d.mode).end();
+}
+
+/** All tiles of one packed row block (MC rows of A) against the packed K block of B. */
+function emitRowBlock(c: Code, d: DriverLocals, mr: number, tile: number): void {
+  const [jr, ir, cols, rows] = [c.local('i32'), c.local('i32'), c.local('i32'), c.local('i32')];
+  forRange(c, jr, 0, d.n, NR, () => {
+    minRest(c, cols, NR, d.n, jr);
+    forRange(c, ir, 0, d.mc, mr, () => {
+      minRest(c, rows, mr, d.mc, ir);
+      // tile(pa, pb, kc, &C[ic+ir, jr], ldc, rows, cols, mode, &bias[jr], tmp); panels are kc·width floats.
+      c.localGet(d.packA).localGet(ir).localGet(d.kc).i32Mul().i32Const(2).i32Shl().i32Add();
+      c.localGet(d.scratch).localGet(jr).localGet(d.kc).i32Mul().i32Const(2).i32Shl().i32Add();
+      c.localGet(d.kc);
+      c.localGet(d.cc).localGet(d.ic).localGet(ir).i32Add().localGet(d.ldc).i32Mul().i32Add();
+      c.localGet(jr).i32Const(2).i32Shl().i32Add();
+      c.localGet(d.ldc).localGet(rows).localGet(cols).localGet(d.mode);
+      c.localGet(d.bias).localGet(jr).i32Const(2).i32Shl().i32Add().localGet(d.tmp).call(tile);
+    });
+  });
+}
+
+/** The block loops: K blocks of KC (B packed once each), row blocks of MC (A packed), then tiles. */
 function emitDriver(c: Code, mr: number, fn: { packA: number; packB: number; tile: number }): void {
   const [m, n, k, a, ars, acs, b, brs, bcs, cc, ldc, flags, bias, scratch] = Array.from(
     { length: 14 },
     (_, i) => c.param(i),
   );
-  const L = () => c.local('i32');
-  const [pc, kc, ic, mc, jr, ir, cols, rows, mode, packA, tmp, left] = Array.from({ length: 12 }, L);
-  const [kcMax, mcMax, mrMax, nrMax] = Array.from({ length: 4 }, L);
+  const [pc, kc, ic, mc, mode, packA, tmp] = Array.from({ length: 7 }, () => c.local('i32'));
+  const d: DriverLocals = { n, k, cc, ldc, flags, bias, scratch, pc, kc, ic, mc, mode, packA, tmp };
   const MC = mcFor(mr);
   // Scratch: packed B (KC × n rounded up to NR), packed A (MC × KC), the edge tile.
-  c.localGet(scratch)
-    .i32Const(KC * 4)
-    .localGet(n)
+  c.localGet(n)
     .i32Const(NR - 1)
     .i32Add()
     .i32Const(-NR)
     .i32And()
-    .i32Mul();
-  c.i32Add().localSet(packA);
+    .localSet(tmp);
+  address(c, scratch, tmp, KC * 4);
+  c.localSet(packA);
   c.localGet(packA)
     .i32Const(MC * KC * 4)
     .i32Add()
     .localSet(tmp);
-  c.i32Const(KC).localSet(kcMax);
-  c.i32Const(MC).localSet(mcMax);
-  c.i32Const(mr).localSet(mrMax);
-  c.i32Const(NR).localSet(nrMax);
-  forRange(
-    c,
-    pc,
-    (c) => c.i32Const(0),
-    (c) => c.localGet(k),
-    KC,
-    () => {
-      c.localGet(k).localGet(pc).i32Sub().localSet(left);
-      minI32(c, kc, kcMax, left);
-      // Mode: old C is added unless this is the first block of an overwrite; bias on the first
-      // block; ReLU only once the last block is in.
-      c.localGet(pc).i32Eqz().if();
-      c.localGet(flags)
-        .i32Const(GEMM_ACCUMULATE)
-        .i32And()
-        .localGet(bias)
-        .i32Const(0)
-        .i32Ne()
-        .i32Const(ADD_BIAS)
-        .i32Mul();
-      c.i32Add().localSet(mode);
-      c.else().i32Const(ADD_C).localSet(mode).end();
-      c.localGet(pc).localGet(kc).i32Add().localGet(k).i32GeS().if();
-      c.localGet(mode).localGet(flags).i32Const(GEMM_RELU).i32And().i32Add().localSet(mode).end();
-      c.localGet(b)
-        .localGet(pc)
-        .localGet(brs)
-        .i32Mul()
-        .i32Add()
-        .localGet(brs)
-        .localGet(bcs)
-        .localGet(kc)
-        .localGet(n);
-      c.localGet(scratch).call(fn.packB);
-      forRange(
-        c,
-        ic,
-        (c) => c.i32Const(0),
-        (c) => c.localGet(m),
-        MC,
-        () => {
-          c.localGet(m).localGet(ic).i32Sub().localSet(left);
-          minI32(c, mc, mcMax, left);
-          c.localGet(a)
-            .localGet(ic)
-            .localGet(ars)
-            .i32Mul()
-            .i32Add()
-            .localGet(pc)
-            .localGet(acs)
-            .i32Mul()
-            .i32Add();
-          c.localGet(ars).localGet(acs).localGet(mc).localGet(kc).localGet(packA).call(fn.packA);
-          forRange(
-            c,
-            jr,
-            (c) => c.i32Const(0),
-            (c) => c.localGet(n),
-            NR,
-            () => {
-              c.localGet(n).localGet(jr).i32Sub().localSet(left);
-              minI32(c, cols, nrMax, left);
-              forRange(
-                c,
-                ir,
-                (c) => c.i32Const(0),
-                (c) => c.localGet(mc),
-                mr,
-                () => {
-                  c.localGet(mc).localGet(ir).i32Sub().localSet(left);
-                  minI32(c, rows, mrMax, left);
-                  c.localGet(packA).localGet(ir).localGet(kc).i32Mul().i32Const(2).i32Shl().i32Add();
-                  c.localGet(scratch).localGet(jr).localGet(kc).i32Mul().i32Const(2).i32Shl().i32Add();
-                  c.localGet(kc);
-                  c.localGet(cc).localGet(ic).localGet(ir).i32Add().localGet(ldc).i32Mul().i32Add();
-                  c.localGet(jr).i32Const(2).i32Shl().i32Add();
-                  c.localGet(ldc).localGet(rows).localGet(cols).localGet(mode);
-                  c.localGet(bias).localGet(jr).i32Const(2).i32Shl().i32Add().localGet(tmp).call(fn.tile);
-                },
-              );
-            },
-          );
-        },
-      );
-    },
-  );
+  forRange(c, pc, 0, k, KC, () => {
+    minRest(c, kc, KC, k, pc);
+    emitBlockMode(c, d);
+    address(c, b, pc, brs);
+    c.localGet(brs).localGet(bcs).localGet(kc).localGet(n).localGet(scratch).call(fn.packB);
+    forRange(c, ic, 0, m, MC, () => {
+      minRest(c, mc, MC, m, ic);
+      address(c, a, ic, ars);
+      c.localGet(pc).localGet(acs).i32Mul().i32Add();
+      c.localGet(ars).localGet(acs).localGet(mc).localGet(kc).localGet(packA).call(fn.packA);
+      emitRowBlock(c, d, mr, fn.tile);
+    });
+  });
 }
 
 /** A module exporting `gemm(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, flags, bias, scratch)`. */

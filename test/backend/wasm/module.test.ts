@@ -41,16 +41,9 @@ describe('ModuleBuilder', () => {
     const m = new ModuleBuilder().setMemory({ initial: 1 });
     m.addFunction('sum', ['i32'], ['f32'], (c) => {
       const [i, acc] = [c.local('i32'), c.local('f32')];
-      forRange(
-        c,
-        i,
-        (c) => c.i32Const(0),
-        (c) => c.localGet(c.param(0)),
-        1,
-        () => {
-          c.localGet(acc).localGet(i).i32Const(2).i32Shl().f32Load().f32Add().localSet(acc);
-        },
-      );
+      forRange(c, i, 0, c.param(0), 1, () => {
+        c.localGet(acc).localGet(i).i32Const(2).i32Shl().f32Load().f32Add().localSet(acc);
+      });
       c.localGet(acc);
     });
     const bytes = m.encode();
