@@ -1,7 +1,7 @@
 /**
  * The fully connected layer, y = x·Wᵀ + b with W stored [out, in] like PyTorch, as ONE recorded op.
- * Forward: the bias is written into each output row and the matmul kernel accumulates x·Wᵀ onto it
- * (transB flag). Backward, with no transpose materialised:
+ * Forward: one kernel call, x·Wᵀ with the transB flag, the bias (and an optional ReLU) fused into its
+ * store. Backward, with no transpose materialised:
  *   dX = dY·W (plain kernel call), dW = dYᵀ·X (transA flag), db = column sums of dY.
  * The only allocations are the output and one array per gradient.
  */
@@ -30,14 +30,39 @@ export function linear(
   bias?: Tensor | null,
   options: LinearOpOptions = {},
 ): Tensor {
+  const b = bias ?? null;
+  const relu = checkLinear(x, weight, b, options);
+  const [outF, inF] = weight.shape;
+  const rows = sizeOfLeading(x.shape);
+  const dtype = x.dtype;
+  // out[rows, outF] = x[rows, inF] · W[outF, inF]ᵀ + b, then ReLU.
+  const out = product(dtype, x.data, weight.data, rows, outF, inF, false, true, b?.data ?? null, relu);
+  const shape = [...x.shape.slice(0, -1), outF];
+  const parents = b !== null ? [x, weight, b] : [x, weight];
+  return defineOp(relu ? 'linear+relu' : 'linear', out, shape, parents, (g) => {
+    // Through the ReLU: dZ = dY where the output is positive, 0 elsewhere (PyTorch's subgradient at 0).
+    const gd = relu ? reluMask(g.data, out) : g.data;
+    // dX[rows, inF] = dY[rows, outF] · W[outF, inF];  dW[outF, inF] = dY[rows, outF]ᵀ · X[rows, inF]
+    const dx = x.requiresGrad ? product(dtype, gd, weight.data, rows, inF, outF, false, false) : null;
+    const dw = weight.requiresGrad ? product(dtype, gd, x.data, outF, inF, rows, true, false) : null;
+    const grads = [
+      dx === null ? null : new Tensor(dx, x.shape),
+      dw === null ? null : new Tensor(dw, weight.shape),
+    ];
+    if (b !== null)
+      grads.push(b.requiresGrad ? new Tensor(columnSums(dtype, gd, rows, outF), b.shape) : null);
+    return grads;
+  });
+}
+
+/** Validates the operands; returns whether the ReLU is fused. */
+function checkLinear(x: Tensor, weight: Tensor, b: Tensor | null, options: LinearOpOptions): boolean {
   expectTensor('linear', x, 'input');
   expectTensor('linear', weight, 'weight');
-  const b = bias ?? null;
   if (b !== null) expectTensor('linear', b, 'bias');
   if (weight.rank !== 2)
     throw new ShapeError(`linear: weight must be [out, in], got ${fmtShape(weight.shape)}`);
-  const outF = weight.shape[0];
-  const inF = weight.shape[1];
+  const [outF, inF] = weight.shape;
   if (x.rank < 1 || x.shape[x.rank - 1] !== inF) {
     throw new ShapeError(
       `linear: input ${fmtShape(x.shape)} must end in the layer's ${inF} input features (weight ${fmtShape(weight.shape)})`,
@@ -56,87 +81,51 @@ export function linear(
   if (act !== null && act !== 'relu') {
     throw new ValueError(`linear: activation must be 'relu' or null, got ${JSON.stringify(act)}`);
   }
-  const relu = act === 'relu';
-  const rows = sizeOfLeading(x.shape);
-  const xd = x.data;
-  const wd = weight.data;
-  const out = allocate(dtype, rows * outF);
-  // out[rows, outF] = x[rows, inF] · W[outF, inF]ᵀ + b, then ReLU: one kernel call, epilogue fused.
+  return act === 'relu';
+}
+
+/** A new [m, n] array holding op(A)·op(B) (+ bias, ReLU). */
+function product(
+  dtype: DType,
+  a: Storage,
+  b: Storage,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+  bias: Storage | null = null,
+  relu = false,
+): Storage {
+  const c = allocate(dtype, m * n);
   gemm({
-    a: xd,
+    a,
     aOffset: 0,
-    b: wd,
+    b,
     bOffset: 0,
-    c: out,
+    c,
     cOffset: 0,
-    m: rows,
-    n: outF,
-    k: inF,
-    transA: false,
-    transB: true,
+    m,
+    n,
+    k,
+    transA,
+    transB,
     accumulate: false,
-    bias: b === null ? null : b.data,
+    bias,
     relu,
   });
-  const shape = x.shape.slice(0, -1);
-  shape.push(outF);
-  const parents = b !== null ? [x, weight, b] : [x, weight];
-  return defineOp(relu ? 'linear+relu' : 'linear', out, shape, parents, (g) => {
-    // Through the ReLU: dZ = dY where the output is positive, 0 elsewhere (PyTorch's subgradient at 0).
-    const gd = relu ? reluMask(g.data, out) : g.data;
-    let dx: Tensor | null = null;
-    let dw: Tensor | null = null;
-    let db: Tensor | null = null;
-    if (x.requiresGrad) {
-      // dX[rows, inF] = dY[rows, outF] · W[outF, inF]
-      const d = allocate(dtype, x.size);
-      gemm({
-        a: gd,
-        aOffset: 0,
-        b: wd,
-        bOffset: 0,
-        c: d,
-        cOffset: 0,
-        m: rows,
-        n: inF,
-        k: outF,
-        transA: false,
-        transB: false,
-        accumulate: false,
-      });
-      dx = new Tensor(d, x.shape);
-    }
-    if (weight.requiresGrad) {
-      // dW[outF, inF] = dY[rows, outF]ᵀ · X[rows, inF]
-      const d = allocate(dtype, weight.size);
-      gemm({
-        a: gd,
-        aOffset: 0,
-        b: xd,
-        bOffset: 0,
-        c: d,
-        cOffset: 0,
-        m: outF,
-        n: inF,
-        k: rows,
-        transA: true,
-        transB: false,
-        accumulate: false,
-      });
-      dw = new Tensor(d, weight.shape);
-    }
-    if (b?.requiresGrad) {
-      // db = Σ_rows dY, accumulated in float64 then rounded once.
-      const acc = new Float64Array(outF);
-      for (let r = 0, o = 0; r < rows; r++, o += outF) {
-        for (let j = 0; j < outF; j++) acc[j] += gd[o + j];
-      }
-      const d = allocate(dtype, outF);
-      d.set(acc);
-      db = new Tensor(d, b.shape);
-    }
-    return b !== null ? [dx, dw, db] : [dx, dw];
-  });
+  return c;
+}
+
+/** db = Σ_rows dY, accumulated in float64 then rounded once. */
+function columnSums(dtype: DType, g: Storage, rows: number, cols: number): Storage {
+  const acc = new Float64Array(cols);
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    for (let j = 0; j < cols; j++) acc[j] += g[o + j];
+  }
+  const d = allocate(dtype, cols);
+  d.set(acc);
+  return d;
 }
 
 /** where(y > 0, g, 0). */
