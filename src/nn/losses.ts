@@ -213,22 +213,7 @@ export function crossEntropy(logits: Tensor, labels: Targets, options: CrossEntr
   if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1)) {
     throw new ValueError(`${op}: labelSmoothing must be in [0, 1], got ${String(eps)}`);
   }
-  // Validate every kept label before computing anything (labels as Int32, −1 for a dropped row).
-  const y = new Int32Array(N);
-  for (let r = 0; r < N; r++) {
-    if (keep !== null && keep[r] === 0) {
-      y[r] = -1;
-      continue;
-    }
-    const v = lab[r];
-    if (!Number.isInteger(v) || v < 0 || v >= C) {
-      throw new ValueError(
-        `${op}: label ${String(v)} at row ${r} is not a class index; labels must be integers in [0, ${C}) ` +
-          `(the logits have ${C} classes); mask the row out if it has no label`,
-      );
-    }
-    y[r] = v;
-  }
+  const y = classIndices(op, lab, keep, N, C);
   let wsum = C;
   if (w !== null) {
     wsum = 0;
@@ -300,6 +285,35 @@ export function crossEntropy(logits: Tensor, labels: Targets, options: CrossEntr
     }
     return [new Tensor(dx, logits.shape)];
   });
+}
+
+/**
+ * Every kept label checked before anything is computed, as Int32 class indices (−1 for a dropped row).
+ * A label that is not an integer in [0, C) is a ValueError naming the row.
+ */
+function classIndices(
+  op: string,
+  lab: ArrayLike<number>,
+  keep: ArrayLike<number> | null,
+  N: number,
+  C: number,
+): Int32Array {
+  const y = new Int32Array(N);
+  for (let r = 0; r < N; r++) {
+    if (keep !== null && keep[r] === 0) {
+      y[r] = -1;
+      continue;
+    }
+    const v = lab[r];
+    if (!Number.isInteger(v) || v < 0 || v >= C) {
+      throw new ValueError(
+        `${op}: label ${String(v)} at row ${r} is not a class index; labels must be integers in [0, ${C}) ` +
+          `(the logits have ${C} classes); mask the row out if it has no label`,
+      );
+    }
+    y[r] = v;
+  }
+  return y;
 }
 
 // ---------------------------------------------------------------------------------------------
