@@ -63,6 +63,7 @@ interface PageResult {
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
   losses: number[];
+  matmulWorst: number;
 }
 
 describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
@@ -122,6 +123,10 @@ describe.skipIf(!hasChromium)('the built package in headless Chromium', () => {
   it("runs on the 'wasm' backend with WebAssembly SIMD", () => {
     expect(result.info.backend).toBe('wasm');
     expect(result.info.simd).toBe(true);
+  });
+
+  it('the wasm matmul (relaxed SIMD where present) agrees with the JS kernel within the float32 bound', () => {
+    expect(result.matmulWorst).toBeLessThanOrEqual(1);
   });
 
   it('splits work across threads when cross-origin isolated on a multi-core machine', () => {
