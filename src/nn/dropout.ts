@@ -9,6 +9,7 @@ import { ValueError } from '../errors.js';
 import { allocate } from '../tensor/dtype.js';
 import { defaultRng, type Rng } from '../tensor/rng.js';
 import { Module } from './module.js';
+import { checkOptionKeys } from '../options.js';
 
 export interface DropoutOptions {
   /** Apply dropout (default true for the function; a Dropout module follows its training flag). */
@@ -62,6 +63,7 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, options: DropoutModuleOptions = {}) {
     super();
+    checkOptionKeys('Dropout', options, ['rng']);
     checkP('Dropout', p);
     this.p = p;
     this.rng = options.rng;

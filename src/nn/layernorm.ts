@@ -10,6 +10,7 @@ import { Tensor } from '../autograd/tensor.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { allocate, type DType, isDType } from '../tensor/dtype.js';
 import { Module } from './module.js';
+import { checkOptionKeys } from '../options.js';
 
 export interface LayerNormFnOptions {
   /** Added to the variance (default 1e-5). */
@@ -146,6 +147,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
+    checkOptionKeys('LayerNorm', options, ['eps', 'elementwiseAffine', 'dtype']);
     let D: number;
     if (typeof normalizedShape === 'number') D = normalizedShape;
     else if (Array.isArray(normalizedShape) && normalizedShape.length === 1) D = normalizedShape[0];

@@ -13,6 +13,7 @@ import { allocate, type DType, isDType, type Storage } from '../tensor/dtype.js'
 import { defaultRng, type Rng } from '../tensor/rng.js';
 import { type InitFn, type InitName, initLinear } from './init.js';
 import { Module } from './module.js';
+import { checkOptionKeys } from '../options.js';
 
 export interface LinearOpOptions {
   /** Fuse a ReLU into the op: relu(x·Wᵀ + b) in one pass, its mask applied to dY in backward. */
@@ -179,6 +180,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
+    checkOptionKeys('Linear', options, ['bias', 'init', 'rng', 'dtype']);
     checkFeatures('inFeatures', inFeatures);
     checkFeatures('outFeatures', outFeatures);
     const dtype = options.dtype ?? 'float32';

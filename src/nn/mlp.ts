@@ -23,6 +23,7 @@ import type { InitFn, InitName } from './init.js';
 import { LayerNorm } from './layernorm.js';
 import { Linear, linear } from './linear.js';
 import { Module } from './module.js';
+import { checkOptionKeys } from '../options.js';
 
 export interface MLPOptions {
   /** Hidden activation: a name (default 'relu'), a tensor function, or a Module. */
@@ -45,6 +46,8 @@ export interface MLPOptions {
   /** 'float32' (default) or 'float64'. */
   dtype?: DType;
 }
+
+const MLP_OPTIONS = ['activation', 'dropout', 'norm', 'outputActivation', 'bias', 'init', 'rng', 'dtype'];
 
 export class MLP extends Module {
   /** The sizes the network was built with, [in, h1, …, out]. */
@@ -72,6 +75,7 @@ export class MLP extends Module {
       if (!Number.isInteger(s) || s < 1)
         throw new ValueError(`MLP: sizes[${i}] must be a positive integer, got ${String(s)}`);
     });
+    checkOptionKeys('MLP', options, MLP_OPTIONS);
     const norm = options.norm ?? null;
     if (norm !== null && norm !== 'layernorm') {
       throw new ValueError(`MLP: norm must be 'layernorm' or null, got '${String(norm)}'`);
