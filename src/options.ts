@@ -30,6 +30,9 @@ export function closest(word: string, candidates: readonly string[]): string | u
     if (prefixed.length === 1) return prefixed[0];
     const containing = candidates.filter((c) => c.toLowerCase().includes(w));
     if (prefixed.length === 0 && containing.length === 1) return containing[0];
+    // 'epsilon' for 'eps': the word extends exactly one candidate.
+    const extended = candidates.filter((c) => c.length >= 3 && w.startsWith(c.toLowerCase()));
+    if (prefixed.length === 0 && containing.length === 0 && extended.length === 1) return extended[0];
   }
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;

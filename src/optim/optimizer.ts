@@ -350,7 +350,8 @@ export function decodeBuffer(json: unknown, p: Tensor, where: string, key: strin
       );
     }
     // A non-finite moment would turn every later update of the parameter into NaN.
-    if (!Number.isFinite(v)) throw new OptimizerStateError(`${where}.${key}[${i}] is ${v}, expected a finite number`);
+    if (!Number.isFinite(v))
+      throw new OptimizerStateError(`${where}.${key}[${i}] is ${v}, expected a finite number`);
     out[i] = v;
   }
   return out;

@@ -173,7 +173,8 @@ function checkInputIndices(which: readonly number[] | undefined, n: number): rea
       );
     }
   });
-  if (new Set(which).size !== which.length) throw new ValueError('gradcheck: checkInputs lists an input twice');
+  if (new Set(which).size !== which.length)
+    throw new ValueError('gradcheck: checkInputs lists an input twice');
   return which;
 }
 
