@@ -30,9 +30,6 @@ export function closest(word: string, candidates: readonly string[]): string | u
     if (prefixed.length === 1) return prefixed[0];
     const containing = candidates.filter((c) => c.toLowerCase().includes(w));
     if (prefixed.length === 0 && containing.length === 1) return containing[0];
-    // 'epsilon' for 'eps': the word extends exactly one candidate.
-    const extended = candidates.filter((c) => c.length >= 3 && w.startsWith(c.toLowerCase()));
-    if (prefixed.length === 0 && containing.length === 0 && extended.length === 1) return extended[0];
   }
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
@@ -45,7 +42,10 @@ export function closest(word: string, candidates: readonly string[]): string | u
   }
   if (best === undefined) return undefined;
   const limit = Math.max(2, Math.floor(Math.max(word.length, best.length) / 3));
-  return bestD <= limit ? best : undefined;
+  if (bestD <= limit) return best;
+  // 'epsilon' for 'eps': the word extends exactly one candidate.
+  const extended = candidates.filter((c) => c.length >= 3 && w.startsWith(c.toLowerCase()));
+  return extended.length === 1 ? extended[0] : undefined;
 }
 
 /** Throws unless `v` is a finite number ≥ 0, naming where and which option; returns it. */
