@@ -29,8 +29,8 @@
  */
 import { Tensor } from '../autograd/tensor.js';
 import { FormatError, fmtShape, ValueError } from '../errors.js';
-import { bfloat16BitsToFloat32Bits, float16BitsToFloat32Bits } from './half.js';
 import { checkOptionKeys } from '../options.js';
+import { bfloat16BitsToFloat32Bits, float16BitsToFloat32Bits } from './half.js';
 
 /** The dtypes `decodeSafetensors` reads. */
 export type SafetensorsDType =

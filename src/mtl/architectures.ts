@@ -14,10 +14,10 @@ import type { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
 import { Linear, MLP, ModuleDict, ModuleList } from '../nn/index.js';
 import { Module } from '../nn/module.js';
+import { checkOptionKeys } from '../options.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Rng } from '../tensor/rng.js';
 import { outputWidth, type TaskSpec, validateTasks } from './tasks.js';
-import { checkOptionKeys } from '../options.js';
 
 /** What the trainer needs of a multi-task model. */
 export interface MultiTaskModel extends Module<Tensor, Record<string, Tensor>> {

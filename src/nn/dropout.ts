@@ -6,10 +6,10 @@
 import { defineOp, expectTensor } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { allocate } from '../tensor/dtype.js';
 import { defaultRng, type Rng } from '../tensor/rng.js';
 import { Module } from './module.js';
-import { checkOptionKeys } from '../options.js';
 
 export interface DropoutOptions {
   /** Apply dropout (default true for the function; a Dropout module follows its training flag). */

@@ -8,9 +8,9 @@
 import { defineOp, expectTensor } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { allocate, type DType, isDType } from '../tensor/dtype.js';
 import { Module } from './module.js';
-import { checkOptionKeys } from '../options.js';
 
 export interface LayerNormFnOptions {
   /** Added to the variance (default 1e-5). */

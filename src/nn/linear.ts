@@ -9,11 +9,11 @@ import { defineOp, expectTensor } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { gemm } from '../backend/index.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { allocate, type DType, isDType, type Storage } from '../tensor/dtype.js';
 import { defaultRng, type Rng } from '../tensor/rng.js';
 import { type InitFn, type InitName, initLinear } from './init.js';
 import { Module } from './module.js';
-import { checkOptionKeys } from '../options.js';
 
 export interface LinearOpOptions {
   /** Fuse a ReLU into the op: relu(x·Wᵀ + b) in one pass, its mask applied to dY in backward. */

@@ -14,6 +14,7 @@
  */
 import type { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import type { DType } from '../tensor/dtype.js';
 import { defaultRng, type Rng } from '../tensor/rng.js';
 import { type ActivationFn, type ActivationName, relu, resolveActivation } from './activations.js';
@@ -23,7 +24,6 @@ import type { InitFn, InitName } from './init.js';
 import { LayerNorm } from './layernorm.js';
 import { Linear, linear } from './linear.js';
 import { Module } from './module.js';
-import { checkOptionKeys } from '../options.js';
 
 export interface MLPOptions {
   /** Hidden activation: a name (default 'relu'), a tensor function, or a Module. */
