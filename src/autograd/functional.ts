@@ -25,8 +25,14 @@ function mapTree(tree: TensorTree, fn: (t: Tensor) => Tensor, path: string): Ten
     return out;
   }
   throw new AutogradError(
-    `grad: ${path} is ${showValue(tree)}; expected a Tensor, an array or a plain record of them`,
+    `grad: ${path} is ${describeLeaf(tree)}; expected a Tensor, an array or a plain record of them`,
   );
+}
+
+/** `number 5`, `null`, `Map`: the type first, so that '5' and 5 read differently. */
+function describeLeaf(v: unknown): string {
+  if (v === null || typeof v === 'object') return showValue(v);
+  return `${typeof v} ${showValue(v)}`;
 }
 
 /** Records are plain objects: a Map, a Date or a class instance would silently map to {}. */
