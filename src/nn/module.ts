@@ -8,6 +8,7 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { Tensor } from '../autograd/tensor.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import type { DType } from '../tensor/dtype.js';
 import { sameShape } from '../tensor/shape.js';
 
@@ -118,6 +119,7 @@ export abstract class Module<In = Tensor, Out = Tensor> {
    * missing, unexpected and mis-shaped key (missing/unexpected are allowed with strict: false).
    */
   loadStateDict(state: Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    checkOptionKeys('loadStateDict', options, ['strict']);
     const strict = options.strict !== false;
     if (state === null || typeof state !== 'object')
       throw new ValueError('loadStateDict: state must be a record of tensors');

@@ -7,6 +7,8 @@ import { LayerNorm } from '../../src/nn/layernorm.js';
 import { Linear } from '../../src/nn/linear.js';
 import { MLP } from '../../src/nn/mlp.js';
 import { Adam } from '../../src/optim/adam.js';
+import { clipGradNorm } from '../../src/optim/clip.js';
+import { decayGroups } from '../../src/optim/groups.js';
 import { CosineAnnealingLR, LambdaLR, StepLR } from '../../src/optim/lr-scheduler.js';
 import { SGD } from '../../src/optim/sgd.js';
 import type { HostileCase } from './classify.js';
@@ -118,6 +120,21 @@ export const modelCases: HostileCase[] = [
     id: 'optim: CosineAnnealingLR {etamin}',
     run: () => new CosineAnnealingLR(new SGD([param()], { lr: 1 }), { tMax: 3, etamin: 0 } as never),
     message: didYouMean('etaMin'),
+  },
+  {
+    id: 'optim: clipGradNorm {normtype}',
+    run: () => clipGradNorm([param()], 1, { normtype: 1 } as never),
+    message: didYouMean('normType'),
+  },
+  {
+    id: 'optim: decayGroups {weightdecay}',
+    run: () => decayGroups(tinyModel(), { weightdecay: 0.1 } as never),
+    message: /weightDecay/,
+  },
+  {
+    id: 'nn: loadStateDict {strcit: false}',
+    run: () => tinyModel().loadStateDict(tinyModel(BINARY, 1).stateDict(), { strcit: false } as never),
+    message: didYouMean('strict'),
   },
   // A learning rate that became NaN or infinite is refused at step(), before touching parameters.
   lrAtStep('optim: SGD step with lr NaN', (p) => {
