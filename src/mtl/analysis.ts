@@ -9,6 +9,7 @@ import { checkOptionKeys } from '../options.js';
 import { Rng } from '../tensor/rng.js';
 import { gradientCosine } from './aggregators/index.js';
 import { HardSharing, type MultiTaskModel } from './architectures.js';
+import { FIT_KEYS } from './config.js';
 import { type MultiTaskData, type PreparedData, prepareData, subset, taskLoss } from './data.js';
 import { evaluatePrepared, type TaskMetrics } from './evaluate.js';
 import { cutRepresentation, representationGradients, sharedJacobian } from './jacobian.js';
@@ -29,20 +30,8 @@ export interface ModelRecipe {
 /** The keys of a ModelRecipe, accepted by every analysis helper. */
 const RECIPE_KEYS = ['build', 'inputs', 'hidden'] as const;
 const CROSS_VALIDATE_KEYS = [...RECIPE_KEYS, 'tasks', 'data', 'folds', 'stratify', 'fit', 'seed', 'score'];
-/** The fit options a grid may vary (everything but the tasks and the data). */
-const GRID_KEYS: readonly (keyof FitOptions)[] = [
-  'optimizer',
-  'lr',
-  'weightDecay',
-  'decay',
-  'decayAll',
-  'weighting',
-  'epochs',
-  'batchSize',
-  'earlyStopping',
-  'seed',
-  'nonFinite',
-];
+/** The fit options a grid may vary: all but the tasks and the validation data. */
+const GRID_KEYS = FIT_KEYS.filter((k) => k !== 'tasks' && k !== 'validation');
 
 /** A cross-validation fold whose score is not a number (NaN or ±Infinity). */
 export class FoldScoreError extends ValueError {
