@@ -42,7 +42,10 @@ export function closest(word: string, candidates: readonly string[]): string | u
   }
   if (best === undefined) return undefined;
   const limit = Math.max(2, Math.floor(Math.max(word.length, best.length) / 3));
-  return bestD <= limit ? best : undefined;
+  if (bestD <= limit) return best;
+  // 'epsilon' for 'eps': the word extends exactly one candidate.
+  const extended = candidates.filter((c) => c.length >= 3 && w.startsWith(c.toLowerCase()));
+  return extended.length === 1 ? extended[0] : undefined;
 }
 
 /** Throws unless `v` is a finite number ≥ 0, naming where and which option; returns it. */

@@ -4,6 +4,7 @@
  * The caller's tensors are not touched: f sees fresh leaves that share their data.
  */
 import { AutogradError, fmtShape } from '../errors.js';
+import { showValue } from '../tensor/shape.js';
 import { backward } from './engine.js';
 import { enableGrad } from './grad-mode.js';
 import { Tensor } from './tensor.js';
@@ -17,15 +18,27 @@ export type GradTree<T extends TensorTree> = T;
 function mapTree(tree: TensorTree, fn: (t: Tensor) => Tensor, path: string): TensorTree {
   if (tree instanceof Tensor) return fn(tree);
   if (Array.isArray(tree)) return tree.map((t, i) => mapTree(t, fn, `${path}[${i}]`));
-  if (tree !== null && typeof tree === 'object') {
+  if (tree !== null && typeof tree === 'object' && isPlainObject(tree)) {
     const out: Record<string, TensorTree> = {};
     for (const key of Object.keys(tree))
       out[key] = mapTree((tree as Record<string, TensorTree>)[key], fn, `${path}.${key}`);
     return out;
   }
   throw new AutogradError(
-    `grad: ${path} is ${tree === null ? 'null' : typeof tree}; expected a Tensor, an array or a record of them`,
+    `grad: ${path} is ${describeLeaf(tree)}; expected a Tensor, an array or a plain record of them`,
   );
+}
+
+/** `number 5`, `null`, `Map`: the type first, so that '5' and 5 read differently. */
+function describeLeaf(v: unknown): string {
+  if (v === null || typeof v === 'object') return showValue(v);
+  return `${typeof v} ${showValue(v)}`;
+}
+
+/** Records are plain objects: a Map, a Date or a class instance would silently map to {}. */
+function isPlainObject(o: object): boolean {
+  const proto = Object.getPrototypeOf(o);
+  return proto === Object.prototype || proto === null;
 }
 
 /**

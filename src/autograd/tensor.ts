@@ -1,7 +1,7 @@
 import { DTypeError, fmtShape, ShapeError } from '../errors.js';
 import type { DType, Storage } from '../tensor/dtype.js';
 import { dtypeOf } from '../tensor/dtype.js';
-import { sizeOf } from '../tensor/shape.js';
+import { checkShape, sizeOf } from '../tensor/shape.js';
 
 /** An op argument that may be a tensor or a plain number (which takes the tensor's dtype). */
 export type Operand = Tensor | number;
@@ -57,6 +57,7 @@ export class Tensor {
     if (!(data instanceof Float32Array || data instanceof Float64Array)) {
       throw new DTypeError(`Tensor: data must be a Float32Array or Float64Array, got ${describe(data)}`);
     }
+    checkShape('Tensor', shape);
     if (sizeOf(shape) !== data.length) {
       throw new ShapeError(
         `Tensor: shape ${fmtShape(shape)} needs ${sizeOf(shape)} elements, data has ${data.length}`,

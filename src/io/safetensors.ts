@@ -29,6 +29,7 @@
  */
 import { Tensor } from '../autograd/tensor.js';
 import { FormatError, fmtShape, ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { bfloat16BitsToFloat32Bits, float16BitsToFloat32Bits } from './half.js';
 
 /** The dtypes `decodeSafetensors` reads. */
@@ -351,10 +352,14 @@ function toBytes(bytes: Uint8Array | ArrayBuffer): Uint8Array {
   );
 }
 
+/** The keys of DecodeSafetensorsOptions. */
+export const DECODE_OPTIONS = ['maxHeaderBytes', 'integerDType'] as const;
+
 function checkDecodeOptions(options: DecodeSafetensorsOptions): Required<DecodeSafetensorsOptions> {
   if (options === null || typeof options !== 'object') {
     throw new ValueError(`decodeSafetensors: options must be an object, got ${describe(options)}`);
   }
+  checkOptionKeys('decodeSafetensors', options, DECODE_OPTIONS);
   const maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   if (!Number.isSafeInteger(maxHeaderBytes) || maxHeaderBytes < 0) {
     throw new ValueError(

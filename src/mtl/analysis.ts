@@ -9,6 +9,7 @@ import { checkOptionKeys } from '../options.js';
 import { Rng } from '../tensor/rng.js';
 import { gradientCosine } from './aggregators/index.js';
 import { HardSharing, type MultiTaskModel } from './architectures.js';
+import { FIT_KEYS } from './config.js';
 import { type MultiTaskData, type PreparedData, prepareData, subset, taskLoss } from './data.js';
 import { evaluatePrepared, type TaskMetrics } from './evaluate.js';
 import { cutRepresentation, representationGradients, sharedJacobian } from './jacobian.js';
@@ -24,6 +25,23 @@ export interface ModelRecipe {
   build?: ModelBuilder;
   inputs?: number;
   hidden?: readonly number[];
+}
+
+/** The keys of a ModelRecipe, accepted by every analysis helper. */
+const RECIPE_KEYS = ['build', 'inputs', 'hidden'] as const;
+const CROSS_VALIDATE_KEYS = [...RECIPE_KEYS, 'tasks', 'data', 'folds', 'stratify', 'fit', 'seed', 'score'];
+/** The fit options a grid may vary: all but the tasks and the validation data. */
+const GRID_KEYS = FIT_KEYS.filter((k) => k !== 'tasks' && k !== 'validation');
+
+/** A cross-validation fold whose score is not a number (NaN or ±Infinity). */
+export class FoldScoreError extends ValueError {
+  constructor(
+    message: string,
+    /** The fold (from 0). */
+    readonly fold: number,
+  ) {
+    super(message);
+  }
 }
 
 function builderOf(recipe: ModelRecipe, what: string): ModelBuilder {
@@ -43,31 +61,75 @@ function deltaMetrics(task: TaskSpec): MetricName[] {
   return ['mse', 'mae'];
 }
 
+/** A metric left out of Δm, and why. */
+export interface SkippedMetric {
+  task: string;
+  metric: MetricName;
+  reason: string;
+}
+
 /**
  * Multi-task improvement Δm in percent (Maninis et al. 2019; LibMTL's convention with trained
  * single-task baselines):  Δm = 100·(1/T)·Σ_t (1/M_t)·Σ_m (−1)^{h_m}·(M_mtl − M_stl)/M_stl,
  * h_m = 1 when higher is better. NEGATIVE Δm means the multi-task model is better.
+ *
+ * @throws ValueError when a metric is missing or cannot enter Δm (not finite, or a baseline of 0);
+ *   compareWithSingleTask instead leaves such metrics out and lists them in `skipped`.
  */
 export function deltaM(
   tasks: readonly TaskSpec[],
   mtl: Record<string, MetricValues>,
   stl: Record<string, MetricValues>,
 ): number {
+  const { value, skipped } = deltaMSkipping(tasks, mtl, stl);
+  if (skipped.length > 0) {
+    const s = skipped[0];
+    throw new ValueError(`deltaM: metric '${s.metric}' of task '${s.task}' ${s.reason}`);
+  }
+  return value;
+}
+
+/** Δm over the metrics that can be compared; the others are listed with the reason. */
+function deltaMSkipping(
+  tasks: readonly TaskSpec[],
+  mtl: Record<string, MetricValues>,
+  stl: Record<string, MetricValues>,
+): { value: number; skipped: SkippedMetric[] } {
+  const skipped: SkippedMetric[] = [];
   let total = 0;
+  let counted = 0;
   for (const task of tasks) {
-    const metrics = deltaMetrics(task);
     let s = 0;
-    for (const m of metrics) {
+    let used = 0;
+    for (const m of deltaMetrics(task)) {
       const a = mtl[task.name]?.[m];
       const b = stl[task.name]?.[m];
       if (a === undefined || b === undefined)
         throw new ValueError(`deltaM: metric '${m}' missing for task '${task.name}'`);
+      const reason = uncomparable(a, b);
+      if (reason !== null) {
+        skipped.push({ task: task.name, metric: m, reason });
+        continue;
+      }
       const sign = higherIsBetter(m) ? -1 : 1;
       s += (sign * (a - b)) / b;
+      used++;
     }
-    total += s / metrics.length;
+    // A task none of whose metrics can be compared drops out of the average over tasks.
+    if (used > 0) {
+      total += s / used;
+      counted++;
+    }
   }
-  return (100 * total) / tasks.length;
+  return { value: counted === 0 ? Number.NaN : (100 * total) / counted, skipped };
+}
+
+/** Why a metric pair cannot enter Δm (relative change to the baseline), or null when it can. */
+function uncomparable(mtl: number, stl: number): string | null {
+  if (!Number.isFinite(stl)) return `cannot be computed for the single-task baseline (${stl})`;
+  if (!Number.isFinite(mtl)) return `cannot be computed for the multi-task model (${mtl})`;
+  if (stl === 0) return 'is 0 for the single-task baseline, so a relative change is undefined';
+  return null;
 }
 
 export interface CompareOptions extends ModelRecipe {
@@ -82,8 +144,13 @@ export interface CompareOptions extends ModelRecipe {
 export interface CompareResult {
   /** Test metrics per task: the multi-task model vs its single-task baseline. */
   tasks: Record<string, { mtl: TaskMetrics; stl: TaskMetrics }>;
-  /** Δm in percent; negative means multi-task is better. */
+  /** Δm in percent over the metrics in neither `skipped`; negative means multi-task is better. */
   deltaM: number;
+  /**
+   * Metrics left out of Δm because they cannot be computed on the test data (AUC of a one-class
+   * split, a task without test labels) or have a baseline of 0, with the reason.
+   */
+  skipped: SkippedMetric[];
   /** Trainable parameters: the one multi-task model vs all single-task models together. */
   parameters: { mtl: number; stl: number };
   histories: { mtl: History; stl: Record<string, History> };
@@ -94,6 +161,14 @@ export interface CompareResult {
  * epochs, batch size and seed) and compares them on the test data.
  */
 export function compareWithSingleTask(options: CompareOptions): CompareResult {
+  checkOptionKeys('compareWithSingleTask', options, [
+    ...RECIPE_KEYS,
+    'tasks',
+    'train',
+    'test',
+    'fit',
+    'seed',
+  ]);
   validateTasks(options.tasks);
   const build = builderOf(options, 'compareWithSingleTask');
   const seed = options.seed ?? 0;
@@ -124,9 +199,15 @@ export function compareWithSingleTask(options: CompareOptions): CompareResult {
     mtl[k] = v.mtl;
     stl[k] = v.stl;
   }
+  const delta = deltaMSkipping(options.tasks, mtl, stl);
+  if (Number.isNaN(delta.value)) {
+    const why = delta.skipped.map((m) => `${m.task}.${m.metric} ${m.reason}`).join('; ');
+    throw new ValueError(`compareWithSingleTask: no metric can be compared on the test data: ${why}`);
+  }
   return {
     tasks: result,
-    deltaM: deltaM(options.tasks, mtl, stl),
+    deltaM: delta.value,
+    skipped: delta.skipped,
     parameters: { mtl: mtlModel.numParameters(), stl: stlParams },
     histories: { mtl: mtlHistory, stl: stlHistories },
   };
@@ -158,6 +239,7 @@ export interface CrossValidateResult {
 
 /** k-fold cross-validation of one training setting. */
 export function crossValidate(options: CrossValidateOptions): CrossValidateResult {
+  checkOptionKeys('crossValidate', options, CROSS_VALIDATE_KEYS);
   validateTasks(options.tasks);
   const build = builderOf(options, 'crossValidate');
   const k = options.folds ?? 5;
@@ -180,7 +262,14 @@ export function crossValidate(options: CrossValidateOptions): CrossValidateResul
     fit(model, toData(train), { ...options.fit, tasks: options.tasks, seed: options.fit?.seed ?? seed });
     const metrics = evaluatePrepared(model, val);
     folds.push(metrics);
-    scores.push(scoreOf(score, metrics));
+    const v = scoreOf(score, metrics);
+    if (!Number.isFinite(v)) {
+      throw new FoldScoreError(
+        `crossValidate: fold ${f} of ${k} (${valIdx.length} validation rows) scores ${v} on '${score}'${nonFiniteWhy(score, metrics)}`,
+        f,
+      );
+    }
+    scores.push(v);
   }
   const metrics: CrossValidateResult['metrics'] = {};
   for (const task of options.tasks) {
@@ -228,9 +317,19 @@ function foldAssignment(data: PreparedData, k: number, seed: number, stratify?: 
   return out;
 }
 
-function scoreOf(score: string, metrics: Record<string, TaskMetrics>): number {
+/** Why a fold's score is not finite, for the message: which task metric is NaN, and a likely cause. */
+function nonFiniteWhy(score: string, metrics: Record<string, TaskMetrics>): string {
+  const bad = Object.entries(metrics)
+    .filter(([, m]) => m.count > 0 && !Number.isFinite(score === 'loss' ? m.loss : Number.NaN))
+    .map(([t]) => t);
   if (score === 'loss')
-    return Object.values(metrics).reduce((s, m) => s + (Number.isNaN(m.loss) ? 0 : m.loss), 0);
+    return bad.length > 0 ? ` (loss of ${bad.join(', ')} is not finite: did training diverge?)` : '';
+  return ' (the metric cannot be computed on this fold, e.g. AUC of a fold with one class, or the task has no labels there; try stratify or fewer folds)';
+}
+
+function scoreOf(score: string, metrics: Record<string, TaskMetrics>): number {
+  // A task without labels in the fold has no loss there; a NaN loss of a labelled task is a failure.
+  if (score === 'loss') return Object.values(metrics).reduce((s, m) => s + (m.count === 0 ? 0 : m.loss), 0);
   const dot = score.lastIndexOf('.');
   const v = (metrics[score.slice(0, dot)] as Record<string, number> | undefined)?.[score.slice(dot + 1)];
   if (v === undefined)
@@ -259,29 +358,68 @@ export interface GridRow {
   result: CrossValidateResult;
 }
 
-/** Cross-validates every combination of the grid; `best` minimises the score ('loss') or maximises a higher-is-better metric. */
-export function gridSearch(options: GridSearchOptions): { rows: GridRow[]; best: GridRow } {
-  const keys = Object.keys(options.grid);
+/** A setting left out of the ranking because a fold's score was NaN or ±Infinity. */
+export interface FailedGridRow {
+  params: Record<string, unknown>;
+  /** The fold that failed (from 0) and the message naming it. */
+  fold: number;
+  error: string;
+}
+
+/**
+ * Cross-validates every combination of the grid; `best` minimises the score ('loss') or maximises a
+ * higher-is-better metric. A setting with a fold whose score is NaN or ±Infinity is not ranked: it is
+ * listed in `failed` with the fold.
+ *
+ * @throws ValueError for an unknown grid key, and when no setting has a finite score.
+ */
+export function gridSearch(options: GridSearchOptions): {
+  rows: GridRow[];
+  best: GridRow;
+  failed: FailedGridRow[];
+} {
+  checkOptionKeys('gridSearch', options, [...CROSS_VALIDATE_KEYS, 'grid']);
+  const { grid, ...cvOptions } = options;
+  const rows: GridRow[] = [];
+  const failed: FailedGridRow[] = [];
+  for (const params of gridCombinations(grid)) {
+    try {
+      const result = crossValidate({
+        ...cvOptions,
+        fit: { ...options.fit, ...params } as CrossValidateOptions['fit'],
+      });
+      rows.push({ params, mean: result.mean, std: result.std, result });
+    } catch (err) {
+      if (!(err instanceof FoldScoreError)) throw err;
+      failed.push({ params, fold: err.fold, error: err.message });
+    }
+  }
+  if (rows.length === 0) {
+    const why = failed.map((r) => `${JSON.stringify(r.params)}: ${r.error}`).join('; ');
+    throw new ValueError(`gridSearch: no setting has a finite score in every fold: ${why}`);
+  }
+  const score = options.score ?? 'loss';
+  const higher = score !== 'loss' && higherIsBetter(score.slice(score.lastIndexOf('.') + 1) as MetricName);
+  const best = rows.reduce((b, r) => ((higher ? r.mean > b.mean : r.mean < b.mean) ? r : b));
+  return { rows, best, failed };
+}
+
+/** Every combination of the grid's values, after checking its keys and value lists. */
+function gridCombinations(grid: Record<string, readonly unknown[]>): Record<string, unknown>[] {
+  if (grid === null || typeof grid !== 'object' || Array.isArray(grid))
+    throw new ValueError('gridSearch: grid must be an object {option: [values to try]}');
+  checkOptionKeys('gridSearch: grid', grid, GRID_KEYS);
+  const keys = Object.keys(grid);
   if (keys.length === 0)
     throw new ValueError('gridSearch: grid must name at least one option with values to try');
   for (const key of keys) {
-    if (!Array.isArray(options.grid[key]) || options.grid[key].length === 0) {
+    if (!Array.isArray(grid[key]) || grid[key].length === 0) {
       throw new ValueError(`gridSearch: grid.${key} must be a non-empty array`);
     }
   }
   let combos: Record<string, unknown>[] = [{}];
-  for (const key of keys) combos = combos.flatMap((c) => options.grid[key].map((v) => ({ ...c, [key]: v })));
-  const rows = combos.map((params) => {
-    const result = crossValidate({
-      ...options,
-      fit: { ...options.fit, ...params } as CrossValidateOptions['fit'],
-    });
-    return { params, mean: result.mean, std: result.std, result };
-  });
-  const score = options.score ?? 'loss';
-  const higher = score !== 'loss' && higherIsBetter(score.slice(score.lastIndexOf('.') + 1) as MetricName);
-  const best = rows.reduce((b, r) => ((higher ? r.mean > b.mean : r.mean < b.mean) ? r : b));
-  return { rows, best };
+  for (const key of keys) combos = combos.flatMap((c) => grid[key].map((v) => ({ ...c, [key]: v })));
+  return combos;
 }
 
 /**

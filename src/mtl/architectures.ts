@@ -14,6 +14,7 @@ import type { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
 import { Linear, MLP, ModuleDict, ModuleList } from '../nn/index.js';
 import { Module } from '../nn/module.js';
+import { checkOptionKeys } from '../options.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Rng } from '../tensor/rng.js';
 import { outputWidth, type TaskSpec, validateTasks } from './tasks.js';
@@ -43,6 +44,8 @@ export interface BuildOptions {
   dtype?: DType;
 }
 
+const BUILD_OPTIONS = ['inputs', 'tasks', 'activation', 'dropout', 'rng', 'dtype'] as const;
+
 export class HardSharing extends Module<Tensor, Record<string, Tensor>> implements MultiTaskModel {
   readonly trunk: Module<Tensor, Tensor>;
   readonly heads: ModuleDict<Module<Tensor, Tensor>>;
@@ -65,6 +68,7 @@ export class HardSharing extends Module<Tensor, Record<string, Tensor>> implemen
    * for its kind (classes logits, 1 logit, or `outputs` values).
    */
   static build(options: BuildOptions & { hidden: readonly number[] }): HardSharing {
+    checkOptionKeys('HardSharing.build', options, [...BUILD_OPTIONS, 'hidden']);
     validateTasks(options.tasks);
     const { inputs, hidden, rng, dtype } = options;
     if (!Number.isInteger(inputs) || inputs < 1)
@@ -147,6 +151,7 @@ export class MMoE extends Module<Tensor, Record<string, Tensor>> implements Mult
 
   /** MMoE with `experts` MLP experts of sizes [inputs, ...hidden], linear gates and linear heads. */
   static build(options: BuildOptions & { experts: number; hidden: readonly number[] }): MMoE {
+    checkOptionKeys('MMoE.build', options, [...BUILD_OPTIONS, 'experts', 'hidden']);
     validateTasks(options.tasks);
     const { inputs, hidden, rng, dtype } = options;
     if (!Number.isInteger(options.experts) || options.experts < 1) {

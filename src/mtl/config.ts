@@ -116,7 +116,8 @@ export interface FitOptions {
   onStep?: (record: StepRecord) => void;
 }
 
-const FIT_KEYS = [
+/** Every key of FitOptions (fit rejects any other). */
+export const FIT_KEYS = [
   'tasks',
   'optimizer',
   'lr',

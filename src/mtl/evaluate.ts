@@ -1,9 +1,12 @@
 /** Evaluation of a multi-task model: per-task losses and metrics, in eval mode, without a graph. */
 
+import { tensor } from '../autograd/create.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { concat } from '../autograd/ops/shape.js';
-import type { Tensor } from '../autograd/tensor.js';
+import { Tensor } from '../autograd/tensor.js';
+import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { checkOptionKeys } from '../options.js';
+import { showValue } from '../tensor/shape.js';
 import type { MultiTaskModel } from './architectures.js';
 import { checkPositiveInt } from './config.js';
 import { type MultiTaskData, type PreparedData, prepareData, taskLoss } from './data.js';
@@ -33,9 +36,30 @@ export function evaluate(
   return evaluatePrepared(model, prepareData(data, options.tasks, model.dtype), batchSize);
 }
 
-/** Model outputs for every row of x, per task (eval mode, no graph). */
-export function predict(model: MultiTaskModel, x: Tensor, batchSize = 1024): Record<string, Tensor> {
+/**
+ * Model outputs for every row of x, per task (eval mode, no graph). `x` is a [rows, features]
+ * tensor or nested arrays of numbers (converted to the model's dtype).
+ */
+export function predict(
+  model: MultiTaskModel,
+  x: Tensor | readonly (readonly number[])[],
+  batchSize = 1024,
+): Record<string, Tensor> {
   checkPositiveInt('predict', 'batchSize', batchSize, 1024);
+  return predictRows(model, inputTensor(model, x), batchSize);
+}
+
+function inputTensor(model: MultiTaskModel, x: Tensor | readonly (readonly number[])[]): Tensor {
+  let t: Tensor;
+  if (x instanceof Tensor) t = x;
+  else if (Array.isArray(x)) t = tensor(x as number[][], { dtype: model.dtype });
+  else throw new ValueError(`predict: x must be a Tensor or nested arrays of numbers, got ${showValue(x)}`);
+  if (t.rank !== 2)
+    throw new ShapeError(`predict: x must be [rows, features], got shape ${fmtShape(t.shape)}`);
+  return t;
+}
+
+function predictRows(model: MultiTaskModel, x: Tensor, batchSize: number): Record<string, Tensor> {
   const wasTraining = model.training;
   model.eval();
   try {
@@ -61,7 +85,7 @@ export function evaluatePrepared(
   data: PreparedData,
   batchSize = 1024,
 ): Record<string, TaskMetrics> {
-  const outputs = predict(model, data.x, batchSize);
+  const outputs = predictRows(model, data.x, checkPositiveInt('evaluate', 'batchSize', batchSize, 1024));
   const result: Record<string, TaskMetrics> = {};
   noGrad(() => {
     data.tasks.forEach((task, t) => {

@@ -7,12 +7,15 @@ export {
   compareWithSingleTask,
   crossValidate,
   deltaM,
+  type FailedGridRow,
+  FoldScoreError,
   type GridRow,
   type GridSearchOptions,
   gradientConflict,
   gridSearch,
   type ModelBuilder,
   type ModelRecipe,
+  type SkippedMetric,
 } from './analysis.js';
 export { type BuildOptions, HardSharing, MMoE, type MultiTaskModel } from './architectures.js';
 export type { MultiTaskData } from './data.js';

@@ -6,6 +6,7 @@
 import { defineOp, expectTensor } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { allocate } from '../tensor/dtype.js';
 import { defaultRng, type Rng } from '../tensor/rng.js';
 import { Module } from './module.js';
@@ -62,6 +63,7 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, options: DropoutModuleOptions = {}) {
     super();
+    checkOptionKeys('Dropout', options, ['rng']);
     checkP('Dropout', p);
     this.p = p;
     this.rng = options.rng;

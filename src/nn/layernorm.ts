@@ -8,6 +8,7 @@
 import { defineOp, expectTensor } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { allocate, type DType, isDType } from '../tensor/dtype.js';
 import { Module } from './module.js';
 
@@ -146,6 +147,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
+    checkOptionKeys('LayerNorm', options, ['eps', 'elementwiseAffine', 'dtype']);
     let D: number;
     if (typeof normalizedShape === 'number') D = normalizedShape;
     else if (Array.isArray(normalizedShape) && normalizedShape.length === 1) D = normalizedShape[0];

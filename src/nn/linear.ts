@@ -9,6 +9,7 @@ import { defineOp, expectTensor } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { gemm } from '../backend/index.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { allocate, type DType, isDType, type Storage } from '../tensor/dtype.js';
 import { defaultRng, type Rng } from '../tensor/rng.js';
 import { type InitFn, type InitName, initLinear } from './init.js';
@@ -179,6 +180,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
+    checkOptionKeys('Linear', options, ['bias', 'init', 'rng', 'dtype']);
     checkFeatures('inFeatures', inFeatures);
     checkFeatures('outFeatures', outFeatures);
     const dtype = options.dtype ?? 'float32';

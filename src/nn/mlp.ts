@@ -14,6 +14,7 @@
  */
 import type { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import type { DType } from '../tensor/dtype.js';
 import { defaultRng, type Rng } from '../tensor/rng.js';
 import { type ActivationFn, type ActivationName, relu, resolveActivation } from './activations.js';
@@ -46,6 +47,8 @@ export interface MLPOptions {
   dtype?: DType;
 }
 
+const MLP_OPTIONS = ['activation', 'dropout', 'norm', 'outputActivation', 'bias', 'init', 'rng', 'dtype'];
+
 export class MLP extends Module {
   /** The sizes the network was built with, [in, h1, …, out]. */
   readonly sizes: readonly number[];
@@ -72,6 +75,7 @@ export class MLP extends Module {
       if (!Number.isInteger(s) || s < 1)
         throw new ValueError(`MLP: sizes[${i}] must be a positive integer, got ${String(s)}`);
     });
+    checkOptionKeys('MLP', options, MLP_OPTIONS);
     const norm = options.norm ?? null;
     if (norm !== null && norm !== 'layernorm') {
       throw new ValueError(`MLP: norm must be 'layernorm' or null, got '${String(norm)}'`);

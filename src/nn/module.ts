@@ -8,6 +8,7 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { Tensor } from '../autograd/tensor.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import type { DType } from '../tensor/dtype.js';
 import { sameShape } from '../tensor/shape.js';
 
@@ -118,6 +119,7 @@ export abstract class Module<In = Tensor, Out = Tensor> {
    * missing, unexpected and mis-shaped key (missing/unexpected are allowed with strict: false).
    */
   loadStateDict(state: Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    checkOptionKeys('loadStateDict', options, ['strict']);
     const strict = options.strict !== false;
     if (state === null || typeof state !== 'object')
       throw new ValueError('loadStateDict: state must be a record of tensors');
@@ -142,21 +144,19 @@ export abstract class Module<In = Tensor, Out = Tensor> {
         parts.push(`'${m.key}' has shape ${fmtShape(m.got)}, expected ${fmtShape(m.expected)}`);
       throw new StateDictError(`loadStateDict: ${parts.join('; ')}`, missingKeys, unexpectedKeys, mismatched);
     }
-    noGrad(() => {
-      for (const k of ownKeys) {
-        if (!Object.hasOwn(state, k)) continue;
-        const src = state[k].data;
-        const dst = own[k].data;
-        for (let i = 0; i < src.length; i++) {
-          if (!Number.isFinite(src[i])) {
-            // Non-finite weights would silently poison every prediction.
-            throw new ValueError(
-              `loadStateDict: '${k}' holds a non-finite value (${src[i]}) at element ${i}`,
-            );
-          }
+    // Every value is checked before any is copied, so a bad state leaves the module as it was.
+    const toCopy = ownKeys.filter((k) => Object.hasOwn(state, k));
+    for (const k of toCopy) {
+      const src = state[k].data;
+      for (let i = 0; i < src.length; i++) {
+        if (!Number.isFinite(src[i])) {
+          // Non-finite weights would silently poison every prediction.
+          throw new ValueError(`loadStateDict: '${k}' holds a non-finite value (${src[i]}) at element ${i}`);
         }
-        dst.set(src);
       }
+    }
+    noGrad(() => {
+      for (const k of toCopy) own[k].data.set(state[k].data);
     });
     return { missingKeys, unexpectedKeys };
   }

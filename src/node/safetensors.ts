@@ -4,11 +4,13 @@
 import type { Tensor } from '../autograd/tensor.js';
 import { FormatError, ValueError } from '../errors.js';
 import {
+  DECODE_OPTIONS,
   type DecodedSafetensors,
   type DecodeSafetensorsOptions,
   decodeSafetensors,
   encodeSafetensors,
 } from '../io/safetensors.js';
+import { checkOptionKeys } from '../options.js';
 import { readFileBytes, readFileBytesSync, writeFileAtomic, writeFileAtomicSync } from './fs.js';
 
 /** What `saveSafetensors` accepts: a record of tensors, or a module (anything with `stateDict()`). */
@@ -43,11 +45,13 @@ export async function loadSafetensors(
   path: string,
   options?: DecodeSafetensorsOptions,
 ): Promise<DecodedSafetensors> {
+  checkOptionKeys('loadSafetensors', options, DECODE_OPTIONS);
   return decodeAt(path, await readFileBytes(path), options);
 }
 
 /** Synchronous `loadSafetensors`. */
 export function loadSafetensorsSync(path: string, options?: DecodeSafetensorsOptions): DecodedSafetensors {
+  checkOptionKeys('loadSafetensorsSync', options, DECODE_OPTIONS);
   return decodeAt(path, readFileBytesSync(path), options);
 }
 

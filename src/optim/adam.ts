@@ -76,11 +76,19 @@ const ADAMW_SPEC: OptimizerSpec<AdamHyper> = {
   validate: validateAdam,
 };
 
+/** A running mean of squared gradients is ≥ 0; a negative one makes the update's sqrt NaN. */
+function secondMoment(b: Storage, where: string, key: string): Storage {
+  const i = b.findIndex((v) => v < 0);
+  if (i >= 0) throw new OptimizerStateError(`${where}.${key}[${i}] is ${b[i]}, a second moment must be ≥ 0`);
+  return b;
+}
+
 /** The shared implementation; `decoupled` selects AdamW's weight decay. */
 abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
   protected abstract readonly decoupled: boolean;
 
   step(): void {
+    this.checkGroups();
     const groups = this.paramGroups;
     const decoupled = this.decoupled;
     for (let gi = 0; gi < groups.length; gi++) {
@@ -176,8 +184,11 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
     return {
       step: decodeStep(json.step, where),
       expAvg: decodeBuffer(json.expAvg, p, where, 'expAvg'),
-      expAvgSq: decodeBuffer(json.expAvgSq, p, where, 'expAvgSq'),
-      maxExpAvgSq: m === null || m === undefined ? null : decodeBuffer(m, p, where, 'maxExpAvgSq'),
+      expAvgSq: secondMoment(decodeBuffer(json.expAvgSq, p, where, 'expAvgSq'), where, 'expAvgSq'),
+      maxExpAvgSq:
+        m === null || m === undefined
+          ? null
+          : secondMoment(decodeBuffer(m, p, where, 'maxExpAvgSq'), where, 'maxExpAvgSq'),
     };
   }
 }

@@ -2,6 +2,7 @@
 import { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
 import { Module } from '../nn/module.js';
+import { checkOptionKeys } from '../options.js';
 
 export interface ClipGradNormOptions {
   /** The p of the p-norm: any p > 0, or Infinity for the max-norm (default 2). */
@@ -38,6 +39,7 @@ function gradsOf(op: string, params: ParamsArg): Tensor[] {
  * `errorIfNonfinite`, makes the gradients NaN/0 as in PyTorch.
  */
 export function clipGradNorm(params: ParamsArg, maxNorm: number, options: ClipGradNormOptions = {}): number {
+  checkOptionKeys('clipGradNorm', options, ['normType', 'errorIfNonfinite']);
   const normType = options.normType ?? 2;
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
     throw new ValueError(`clipGradNorm: maxNorm must be a number ≥ 0, got ${String(maxNorm)}`);

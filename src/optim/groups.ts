@@ -2,7 +2,7 @@
 import { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
 import { Module } from '../nn/module.js';
-import { checkNonNegative } from '../options.js';
+import { checkNonNegative, checkOptionKeys } from '../options.js';
 
 export interface DecayGroupsOptions {
   /** The decay λ of the decaying group (the other group gets 0). */
@@ -45,6 +45,7 @@ export function decayGroups(
 ): [DecayGroup, DecayGroup] {
   if (options === null || typeof options !== 'object')
     throw new ValueError('decayGroups: options must be an object');
+  checkOptionKeys('decayGroups', options, ['weightDecay', 'noDecay']);
   checkNonNegative('decayGroups', 'weightDecay', options.weightDecay);
   const noDecay = options.noDecay;
   let exempt: (name: string, p: Tensor) => boolean;

@@ -8,6 +8,7 @@
  * in the last bits, and changes made to `group.lr` by hand are overwritten on the next step.
  */
 import { ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 
 /** What a scheduler needs from an optimiser (every Optimizer fits). */
 export interface SchedulableOptimizer {
@@ -50,18 +51,29 @@ export abstract class LRScheduler {
   /** Advances one epoch and sets every group's lr. */
   step(): void {
     this.lastEpoch++;
-    this.apply();
+    try {
+      this.apply();
+    } catch (err) {
+      this.lastEpoch--;
+      throw err;
+    }
   }
 
   /** @internal Writes the lrs of `lastEpoch` into the optimiser. */
   apply(): void {
     const groups = this.optimizer.paramGroups;
-    const lrs: number[] = [];
-    for (let i = 0; i < groups.length; i++) {
-      const lr = this.lrAt(this.lastEpoch, this.baseLrs[i], i);
+    const lrs = groups.map((_, i) => this.lrAt(this.lastEpoch, this.baseLrs[i], i));
+    // Checked before any group changes: a NaN or infinite lr would poison every parameter.
+    lrs.forEach((lr, i) => {
+      if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
+        throw new ValueError(
+          `${this.constructor.name}.step: epoch ${this.lastEpoch} gives parameter group ${i} the lr ${String(lr)}, expected a finite number ≥ 0`,
+        );
+      }
+    });
+    lrs.forEach((lr, i) => {
       groups[i].lr = lr;
-      lrs.push(lr);
-    }
+    });
     this._lastLr = lrs;
   }
 
@@ -118,6 +130,7 @@ export class StepLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: SchedulableOptimizer, options: { stepSize: number; gamma?: number }) {
     super(optimizer);
+    checkOptionKeys('StepLR', options, ['stepSize', 'gamma']);
     this.stepSize = checkPositiveInt('StepLR', 'stepSize', options?.stepSize);
     this.gamma = checkFinite('StepLR', 'gamma', options.gamma ?? 0.1, 0);
     this.initialStep();
@@ -133,6 +146,7 @@ export class MultiStepLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: SchedulableOptimizer, options: { milestones: readonly number[]; gamma?: number }) {
     super(optimizer);
+    checkOptionKeys('MultiStepLR', options, ['milestones', 'gamma']);
     const ms = options?.milestones;
     if (!Array.isArray(ms) || !ms.every((m) => Number.isInteger(m) && m >= 0)) {
       throw new ValueError('MultiStepLR: milestones must be a list of integers ≥ 0');
@@ -151,6 +165,7 @@ export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: SchedulableOptimizer, options: { gamma: number }) {
     super(optimizer);
+    checkOptionKeys('ExponentialLR', options, ['gamma']);
     this.gamma = checkFinite('ExponentialLR', 'gamma', options?.gamma, 0);
     this.initialStep();
   }
@@ -165,6 +180,7 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly etaMin: number;
   constructor(optimizer: SchedulableOptimizer, options: { tMax: number; etaMin?: number }) {
     super(optimizer);
+    checkOptionKeys('CosineAnnealingLR', options, ['tMax', 'etaMin']);
     this.tMax = checkPositiveInt('CosineAnnealingLR', 'tMax', options?.tMax);
     this.etaMin = checkFinite('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0, 0);
     this.initialStep();
@@ -190,6 +206,7 @@ export class LinearLR extends LRScheduler {
   readonly totalIters: number;
   constructor(optimizer: SchedulableOptimizer, options: LinearLROptions = {}) {
     super(optimizer);
+    checkOptionKeys('LinearLR', options, ['startFactor', 'endFactor', 'totalIters']);
     const start = options.startFactor ?? 1 / 3;
     const end = options.endFactor ?? 1;
     if (typeof start !== 'number' || !(start > 0 && start <= 1)) {
@@ -219,6 +236,7 @@ export class LinearWarmup extends LRScheduler {
   readonly startFactor: number;
   constructor(optimizer: SchedulableOptimizer, options: { warmupSteps: number; startFactor?: number }) {
     super(optimizer);
+    checkOptionKeys('LinearWarmup', options, ['warmupSteps', 'startFactor']);
     this.warmupSteps = checkPositiveInt('LinearWarmup', 'warmupSteps', options?.warmupSteps);
     const start = options.startFactor ?? 0;
     if (typeof start !== 'number' || !(start >= 0 && start <= 1)) {
@@ -241,6 +259,7 @@ export class LambdaLR extends LRScheduler {
     options: { lrLambda: ((epoch: number) => number) | readonly ((epoch: number) => number)[] },
   ) {
     super(optimizer);
+    checkOptionKeys('LambdaLR', options, ['lrLambda']);
     const l = options?.lrLambda;
     const n = optimizer.paramGroups.length;
     if (typeof l === 'function') this.lrLambdas = Array.from({ length: n }, () => l);
@@ -270,6 +289,7 @@ export class SequentialLR extends LRScheduler {
     options: { schedulers: readonly LRScheduler[]; milestones: readonly number[] },
   ) {
     super(optimizer);
+    checkOptionKeys('SequentialLR', options, ['schedulers', 'milestones']);
     const ss = options?.schedulers;
     const ms = options?.milestones;
     if (!Array.isArray(ss) || ss.length === 0 || !ss.every((s) => s instanceof LRScheduler)) {

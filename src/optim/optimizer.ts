@@ -8,6 +8,7 @@
 import { Tensor } from '../autograd/tensor.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { Module } from '../nn/module.js';
+import { closest } from '../options.js';
 import type { Storage } from '../tensor/dtype.js';
 import { allocate } from '../tensor/dtype.js';
 
@@ -274,6 +275,17 @@ export abstract class Optimizer<H extends BaseHyper, S> {
     for (const [p, s] of newState) this.state.set(p, s);
   }
 
+  /**
+   * @internal Re-validates every group's hyper-parameters at the start of step(): a scheduler or
+   * the user may have set `lr` (or another value) to NaN or ±Infinity since the last step, and
+   * applying it would poison every parameter.
+   */
+  protected checkGroups(): void {
+    this.paramGroups.forEach((g, i) => {
+      this.spec.validate(g, `${this.spec.name}.step: parameter group ${i}`);
+    });
+  }
+
   /** @internal Checks that `p.grad` fits `p` (same shape and dtype). */
   protected checkGrad(p: Tensor, grad: Tensor): void {
     if (grad.dtype !== p.dtype) {
@@ -297,10 +309,10 @@ function checkKeys(
   for (const k of Object.keys(obj)) {
     if (Object.hasOwn(defaults, k)) continue;
     if (isGroup && (k === 'params' || k === 'initialLr')) continue;
-    const known = Object.keys(defaults).join(', ');
-    throw new ValueError(
-      `${name}: unknown option '${k}' in ${what} (known: ${known}${isGroup ? ', params' : ''})`,
-    );
+    const known = [...Object.keys(defaults), ...(isGroup ? ['params'] : [])];
+    const c = closest(k, known);
+    const hint = c === undefined ? '' : ` (did you mean '${c}'?)`;
+    throw new ValueError(`${name}: unknown option '${k}' in ${what}${hint}; known: ${known.join(', ')}`);
   }
 }
 
@@ -337,6 +349,9 @@ export function decodeBuffer(json: unknown, p: Tensor, where: string, key: strin
         `${where}.${key}[${i}] is ${v === null ? 'null (NaN/Infinity do not survive JSON)' : typeof v}, not a number`,
       );
     }
+    // A non-finite moment would turn every later update of the parameter into NaN.
+    if (!Number.isFinite(v))
+      throw new OptimizerStateError(`${where}.${key}[${i}] is ${v}, expected a finite number`);
     out[i] = v;
   }
   return out;

@@ -71,6 +71,7 @@ export class SGD extends Optimizer<SGDHyper, SGDState> {
   }
 
   step(): void {
+    this.checkGroups();
     const groups = this.paramGroups;
     for (let gi = 0; gi < groups.length; gi++) {
       const group = groups[gi];

@@ -24,15 +24,24 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-/** Checks that every entry is a non-negative integer. */
+/** Checks that every entry is a non-negative integer; the message names the first bad one. */
 export function checkShape(op: string, shape: readonly number[]): void {
   if (!Array.isArray(shape))
-    throw new ShapeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
-  for (const d of shape) {
+    throw new ShapeError(`${op}: shape must be an array of integers, got ${showValue(shape)}`);
+  shape.forEach((d, i) => {
     if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${op}: shape ${fmtShape(shape)} must hold non-negative integers`);
+      throw new ShapeError(
+        `${op}: shape [${shape.map(showValue).join(',')}]: element ${i} is ${typeof d === 'string' ? 'the string ' : ''}${showValue(d)}, expected a non-negative integer`,
+      );
     }
-  }
+  });
+}
+
+/** A value for messages, with strings quoted so that '2' and 2 read differently. */
+export function showValue(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (v === null || typeof v !== 'object') return String(v);
+  return Array.isArray(v) ? 'an array' : (v.constructor?.name ?? 'an object');
 }
 
 /** NumPy broadcasting of two shapes; throws a ShapeError naming the op. */

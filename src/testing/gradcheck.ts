@@ -9,6 +9,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { backward } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { fmtShape, MtlgradError, ValueError } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { allocate } from '../tensor/dtype.js';
 
 export interface GradcheckOptions {
@@ -67,15 +68,17 @@ export function gradcheck(
   inputs: readonly Tensor[],
   options: GradcheckOptions = {},
 ): GradcheckReport {
+  checkOptionKeys('gradcheck', options, GRADCHECK_OPTIONS);
   const eps = options.eps ?? 1e-6;
   const atol = options.atol ?? 1e-5;
   const rtol = options.rtol ?? 1e-3;
   if (!(eps > 0) || !(atol >= 0) || !(rtol >= 0))
     throw new ValueError('gradcheck: eps must be > 0, atol and rtol ≥ 0');
+  if (!Array.isArray(inputs)) throw new ValueError('gradcheck: inputs must be an array of Tensors');
   inputs.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new ValueError(`gradcheck: input ${i} must be a Tensor`);
   });
-  const which = options.checkInputs ?? inputs.map((_, i) => i);
+  const which = checkInputIndices(options.checkInputs, inputs.length);
   const warnings: string[] = [];
   if (inputs.some((t) => t.dtype === 'float32')) {
     warnings.push(
@@ -155,6 +158,24 @@ export function gradcheck(
     });
   });
   return { pass: failures === 0, worst, checked, failures, warnings };
+}
+
+const GRADCHECK_OPTIONS = ['eps', 'atol', 'rtol', 'checkInputs'] as const;
+
+/** The inputs to check: every one by default, else distinct valid indices into `inputs`. */
+function checkInputIndices(which: readonly number[] | undefined, n: number): readonly number[] {
+  if (which === undefined) return Array.from({ length: n }, (_, i) => i);
+  if (!Array.isArray(which)) throw new ValueError('gradcheck: checkInputs must be an array of input indices');
+  which.forEach((i, k) => {
+    if (!Number.isInteger(i) || i < 0 || i >= n) {
+      throw new ValueError(
+        `gradcheck: checkInputs[${k}] is ${String(i)}, expected an index of one of the ${n} inputs (0 to ${n - 1})`,
+      );
+    }
+  });
+  if (new Set(which).size !== which.length)
+    throw new ValueError('gradcheck: checkInputs lists an input twice');
+  return which;
 }
 
 /** gradcheck that throws a GradcheckError describing the worst element when the check fails. */

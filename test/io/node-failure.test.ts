@@ -24,7 +24,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs/promises')>();
   const open: typeof actual.open = async (...args) => {
     const handle = await actual.open(...args);
-    if (String(args[0]).endsWith('.tmp')) fault.tempSeen.push(String(args[0]));
+    if (String(args[0]).includes('.mtlgrad-tmp-')) fault.tempSeen.push(String(args[0]));
     if (fault.kind === 'write') {
       // Write half of the data for real, then fail as a full disk would.
       handle.writeFile = async (data: unknown) => {
@@ -47,7 +47,7 @@ vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs')>();
   const openSync: typeof actual.openSync = (...args: Parameters<typeof actual.openSync>) => {
     const fd = actual.openSync(...args);
-    if (String(args[0]).endsWith('.tmp')) fault.tempSeen.push(String(args[0]));
+    if (String(args[0]).includes('.mtlgrad-tmp-')) fault.tempSeen.push(String(args[0]));
     return fd;
   };
   const writeSync = ((fd: number, buf: Uint8Array, off?: number, len?: number) => {

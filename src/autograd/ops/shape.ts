@@ -3,7 +3,15 @@ import { DTypeError, fmtShape, ShapeError, ValueError } from '../../errors.js';
 import { allocate } from '../../tensor/dtype.js';
 import { broadcastTo } from '../../tensor/elementwise.js';
 import { boxKernel, permuteKernel, takeKernel } from '../../tensor/layout.js';
-import { broadcastShapes, checkShape, normAxis, sameShape, sizeOf, splitAtAxis } from '../../tensor/shape.js';
+import {
+  broadcastShapes,
+  checkShape,
+  normAxis,
+  sameShape,
+  showValue,
+  sizeOf,
+  splitAtAxis,
+} from '../../tensor/shape.js';
 import { recordOp } from '../engine.js';
 import { expectTensor } from '../graph.js';
 import { Tensor } from '../tensor.js';
@@ -274,6 +282,13 @@ export function where(
       [cond.length],
     );
   else throw new ValueError('where: cond must be a Tensor or an array of booleans');
+  for (const [name, v] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
+    if (!(v instanceof Tensor) && typeof v !== 'number')
+      throw new ValueError(`where: ${name} must be a Tensor or a number, got ${showValue(v)}`);
+  }
   const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : c.dtype;
   const ta = a instanceof Tensor ? a : new Tensor(allocate(dtype, 1).fill(a), []);
   const tb = b instanceof Tensor ? b : new Tensor(allocate(dtype, 1).fill(b), []);

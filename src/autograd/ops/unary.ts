@@ -6,6 +6,7 @@ import { ValueError } from '../../errors.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { allocate } from '../../tensor/dtype.js';
 import { clampKernel, powKernel, type UnaryOp, unaryKernel } from '../../tensor/elementwise.js';
+import { showValue } from '../../tensor/shape.js';
 import { recordOp } from '../engine.js';
 import { expectTensor } from '../graph.js';
 import { Tensor } from '../tensor.js';
@@ -110,6 +111,13 @@ export function pow(x: Tensor, p: number): Tensor {
 /** Limits values to [min, max]; either bound may be omitted. The gradient is 1 inside, 0 outside. */
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   expectTensor('clamp', x);
+  for (const [name, v] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
+    if (v !== undefined && typeof v !== 'number')
+      throw new ValueError(`clamp: ${name} must be a number or undefined, got ${showValue(v)}`);
+  }
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   if (Number.isNaN(lo) || Number.isNaN(hi)) throw new ValueError('clamp: bounds must not be NaN');

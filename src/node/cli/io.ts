@@ -1,5 +1,8 @@
 /** The streams and working directory a CLI run uses, and small output helpers. */
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UsageError } from './errors.js';
 
 /** Where output goes: `process.stdout`/`process.stderr`, or a capture in tests. */
 export interface OutputStream {
@@ -50,4 +53,26 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
 /** JSON with NaN and ±Infinity written as null (JSON has no such numbers). */
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+}
+
+/**
+ * Refuses an output path that is one of the inputs: the same file (compared by device and inode,
+ * so through symlinks, hard links and `..` too). Writing it would destroy the input. Call it before
+ * reading or writing anything. Throws a UsageError (exit status 2).
+ */
+export async function refuseOutputOntoInput(
+  output: { flag: string; path: string },
+  inputs: readonly { flag: string; path: string }[],
+  cwd: string,
+): Promise<void> {
+  const out = await stat(resolve(cwd, output.path)).catch(() => null);
+  if (out === null) return; // a new file cannot be an input
+  for (const input of inputs) {
+    const st = await stat(resolve(cwd, input.path)).catch(() => null);
+    if (st !== null && st.dev === out.dev && st.ino === out.ino) {
+      throw new UsageError(
+        `--${output.flag} ${JSON.stringify(output.path)} is the same file as the input --${input.flag} ${JSON.stringify(input.path)}; writing it would destroy the input, choose another file name`,
+      );
+    }
+  }
 }

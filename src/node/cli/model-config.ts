@@ -16,10 +16,11 @@ import {
   targetStandardizerFromJSON,
 } from '../../data/standardize.js';
 import type { MissingFeatures, TaskKind } from '../../data/table.js';
-import { FormatError, MtlgradError } from '../../errors.js';
+import { FormatError, fmtShape, MtlgradError } from '../../errors.js';
 import { HardSharing } from '../../mtl/architectures.js';
-import type { TaskSpec } from '../../mtl/tasks.js';
+import { outputWidth, type TaskSpec } from '../../mtl/tasks.js';
 import { Rng } from '../../tensor/rng.js';
+import { sameShape } from '../../tensor/shape.js';
 
 /** The value of the `format` metadata entry and of {@link ModelConfig.format}. */
 export const MODEL_FORMAT = 'mtlgrad.model';
@@ -114,6 +115,49 @@ export function buildModel(config: ModelConfig, rng: Rng = new Rng(0)): HardShar
 }
 
 /**
+ * The state-dict shapes of the network `config` describes: `trunk.layers.<i>.weight/bias` of the
+ * MLP trunk and `heads.<task>.weight/bias` of the linear heads. Computed from the config alone.
+ */
+export function expectedShapes(config: ModelConfig): Map<string, number[]> {
+  const shapes = new Map<string, number[]>();
+  const sizes = [config.featureNames.length, ...config.hidden];
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    shapes.set(`trunk.layers.${i}.weight`, [sizes[i + 1], sizes[i]]);
+    shapes.set(`trunk.layers.${i}.bias`, [sizes[i + 1]]);
+  }
+  const last = sizes[sizes.length - 1];
+  taskSpecs(config).forEach((t) => {
+    const width = outputWidth(t);
+    shapes.set(`heads.${t.name}.weight`, [width, last]);
+    shapes.set(`heads.${t.name}.bias`, [width]);
+  });
+  return shapes;
+}
+
+/**
+ * Checks the tensors against the network the metadata describes BEFORE anything is built, so a
+ * small file whose metadata claims `hidden: [30000, 30000]` is refused instead of allocating
+ * gigabytes. @throws FormatError naming `where` and the first difference.
+ */
+export function checkWeightShapes(config: ModelConfig, tensors: Record<string, Tensor>, where: string): void {
+  const fail = (msg: string): never => {
+    throw new FormatError(`${where}: the weights do not match the model described in the metadata: ${msg}`);
+  };
+  const expected = expectedShapes(config);
+  for (const [key, shape] of expected) {
+    const t = Object.hasOwn(tensors, key) ? tensors[key] : undefined;
+    if (t === undefined) fail(`tensor '${key}' of shape ${fmtShape(shape)} is missing`);
+    else if (!sameShape(t.shape, shape)) {
+      fail(
+        `'${key}' has shape ${fmtShape(t.shape)}, but the metadata (hidden ${fmtShape(config.hidden)}, ${config.featureNames.length} inputs) needs ${fmtShape(shape)}`,
+      );
+    }
+  }
+  const extra = Object.keys(tensors).filter((k) => !expected.has(k));
+  if (extra.length > 0) fail(`unexpected tensors: ${extra.join(', ')}`);
+}
+
+/**
  * The network of a saved model: rebuilt from the config, weights loaded from `tensors`.
  *
  * @throws FormatError (naming `where`) if the tensors do not fit the described network.
@@ -123,6 +167,7 @@ export function restoreModel(
   tensors: Record<string, Tensor>,
   where: string,
 ): HardSharing {
+  checkWeightShapes(config, tensors, where);
   const model = buildModel(config);
   try {
     model.loadStateDict(tensors);
@@ -137,6 +182,9 @@ export function restoreModel(
   return model;
 }
 
+/** Throws the FormatError of a malformed config, prefixed with the file. */
+type Fail = (msg: string) => never;
+
 /**
  * Reads and validates the config stored in safetensors metadata.
  *
@@ -144,9 +192,46 @@ export function restoreModel(
  *   an unknown format or version, or any field is malformed or inconsistent.
  */
 export function configFromMetadata(metadata: Record<string, string>, where: string): ModelConfig {
-  function fail(msg: string): never {
+  const fail: Fail = (msg) => {
     throw new FormatError(`${where}: ${msg}`);
+  };
+  const o = parseConfigJson(metadata, fail);
+  const { features, categorical, featureNames } = parseFeatures(o, fail);
+  if (o.missing !== 'drop' && o.missing !== 'mean' && o.missing !== 'median') {
+    fail(`missing must be "drop", "mean" or "median", got ${JSON.stringify(o.missing)}`);
   }
+  const hidden = o.hidden;
+  if (!Array.isArray(hidden) || hidden.length === 0 || hidden.some((h) => !Number.isInteger(h) || h < 1)) {
+    fail('hidden must be a non-empty array of positive integers');
+  }
+  if (typeof o.activation !== 'string' || !(ACTIVATIONS as readonly string[]).includes(o.activation)) {
+    fail(`activation must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(o.activation)}`);
+  }
+  const tasks = parseTasks(o.tasks, fail);
+  const { standardizer, targetStandardizer } = parseStandardizers(o, featureNames, tasks, fail);
+  const config: ModelConfig = {
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    architecture: 'hard-sharing',
+    features,
+    categorical,
+    featureNames,
+    missing: o.missing as MissingFeatures,
+    hidden: [...(hidden as number[])],
+    activation: o.activation as Activation,
+    tasks,
+    standardizer,
+    targetStandardizer,
+  };
+  if (o.training !== null && typeof o.training === 'object' && !Array.isArray(o.training)) {
+    config.training = o.training as Record<string, unknown>;
+  }
+  if (typeof o.createdBy === 'string') config.createdBy = o.createdBy;
+  return config;
+}
+
+/** The JSON object of the config entry, with its format, version and architecture checked. */
+function parseConfigJson(metadata: Record<string, string>, fail: Fail): Record<string, unknown> {
   const text = Object.hasOwn(metadata, CONFIG_KEY) ? metadata[CONFIG_KEY] : undefined;
   if (text === undefined) {
     fail(
@@ -155,7 +240,7 @@ export function configFromMetadata(metadata: Record<string, string>, where: stri
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text as string);
   } catch (err) {
     fail(`the "${CONFIG_KEY}" metadata is not valid JSON (${(err as Error).message})`);
   }
@@ -170,41 +255,46 @@ export function configFromMetadata(metadata: Record<string, string>, where: stri
     );
   }
   if (o.architecture !== 'hard-sharing') fail(`unknown architecture ${JSON.stringify(o.architecture)}`);
-  const strings = (v: unknown, field: string, nonEmpty = true): string[] => {
-    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string') || (nonEmpty && v.length === 0)) {
-      fail(`${field} must be a${nonEmpty ? ' non-empty' : 'n'} array of strings`);
-    }
-    const list = v as string[];
-    if (new Set(list).size !== list.length) fail(`${field} lists a name twice`);
-    return [...list];
-  };
-  const features = strings(o.features, 'features');
+  return o;
+}
+
+/** A list of distinct strings (non-empty unless `nonEmpty` is false). */
+function strings(v: unknown, field: string, fail: Fail, nonEmpty = true): string[] {
+  if (!Array.isArray(v) || v.some((s) => typeof s !== 'string') || (nonEmpty && v.length === 0)) {
+    fail(`${field} must be a${nonEmpty ? ' non-empty' : 'n'} array of strings`);
+  }
+  const list = v as string[];
+  if (new Set(list).size !== list.length) fail(`${field} lists a name twice`);
+  return [...list];
+}
+
+/** features, categorical and featureNames, checked against each other. */
+function parseFeatures(
+  o: Record<string, unknown>,
+  fail: Fail,
+): Pick<ModelConfig, 'features' | 'categorical' | 'featureNames'> {
+  const features = strings(o.features, 'features', fail);
   const cat = o.categorical;
   if (cat === null || typeof cat !== 'object' || Array.isArray(cat)) fail('categorical must be an object');
   const categorical: Record<string, string[]> = {};
   for (const [col, cats] of Object.entries(cat as Record<string, unknown>)) {
     if (!features.includes(col)) fail(`categorical column ${JSON.stringify(col)} is not a feature`);
-    categorical[col] = strings(cats, `categorical[${JSON.stringify(col)}]`, false);
+    categorical[col] = strings(cats, `categorical[${JSON.stringify(col)}]`, fail, false);
   }
-  const featureNames = strings(o.featureNames, 'featureNames');
+  const featureNames = strings(o.featureNames, 'featureNames', fail);
   const expected = encodedFeatureNames(features, categorical);
   if (expected.length !== featureNames.length || expected.some((n, i) => n !== featureNames[i])) {
     fail('featureNames do not match features and categorical');
   }
-  if (o.missing !== 'drop' && o.missing !== 'mean' && o.missing !== 'median') {
-    fail(`missing must be "drop", "mean" or "median", got ${JSON.stringify(o.missing)}`);
-  }
-  const hidden = o.hidden;
-  if (!Array.isArray(hidden) || hidden.length === 0 || hidden.some((h) => !Number.isInteger(h) || h < 1)) {
-    fail('hidden must be a non-empty array of positive integers');
-  }
-  if (typeof o.activation !== 'string' || !(ACTIVATIONS as readonly string[]).includes(o.activation)) {
-    fail(`activation must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(o.activation)}`);
-  }
-  if (!Array.isArray(o.tasks) || o.tasks.length === 0) fail('tasks must be a non-empty array');
+  return { features, categorical, featureNames };
+}
+
+/** The task list: distinct names, known kinds, class lists that fit the kind. */
+function parseTasks(raw: unknown, fail: Fail): ModelTaskConfig[] {
+  if (!Array.isArray(raw) || raw.length === 0) fail('tasks must be a non-empty array');
   const tasks: ModelTaskConfig[] = [];
   const names = new Set<string>();
-  (o.tasks as unknown[]).forEach((t, k) => {
+  (raw as unknown[]).forEach((t, k) => {
     if (t === null || typeof t !== 'object' || Array.isArray(t)) fail(`tasks[${k}] must be an object`);
     const tt = t as Record<string, unknown>;
     if (typeof tt.name !== 'string' || tt.name === '') fail(`tasks[${k}].name must be a non-empty string`);
@@ -220,7 +310,7 @@ export function configFromMetadata(metadata: Record<string, string>, where: stri
     }
     const task: ModelTaskConfig = { name, column: tt.column as string, kind: kind as TaskKind };
     if (kind !== 'regression') {
-      const classes = strings(tt.classes, `task ${JSON.stringify(name)}: classes`);
+      const classes = strings(tt.classes, `task ${JSON.stringify(name)}: classes`, fail);
       if (kind === 'binary' && classes.length !== 2)
         fail(`binary task ${JSON.stringify(name)} needs 2 classes`);
       if (kind === 'classification' && classes.length < 2)
@@ -229,6 +319,16 @@ export function configFromMetadata(metadata: Record<string, string>, where: stri
     }
     tasks.push(task);
   });
+  return tasks;
+}
+
+/** The feature and target standardizers, checked against the feature columns and the tasks. */
+function parseStandardizers(
+  o: Record<string, unknown>,
+  featureNames: readonly string[],
+  tasks: readonly ModelTaskConfig[],
+  fail: Fail,
+): Pick<ModelConfig, 'standardizer' | 'targetStandardizer'> {
   let standardizer: Standardizer;
   let targetStandardizer: TargetStandardizer;
   try {
@@ -238,36 +338,16 @@ export function configFromMetadata(metadata: Record<string, string>, where: stri
     if (err instanceof FormatError) fail(err.message);
     throw err;
   }
-  const scaler = standardizer;
-  const targets = targetStandardizer;
   if (
-    scaler.featureNames.length !== featureNames.length ||
-    scaler.featureNames.some((n, i) => n !== featureNames[i])
+    standardizer.featureNames.length !== featureNames.length ||
+    standardizer.featureNames.some((n, i) => n !== featureNames[i])
   ) {
     fail('the standardizer was fitted on other feature columns than featureNames');
   }
   for (const t of tasks) {
-    if (t.kind === 'regression' && !Object.hasOwn(targets.tasks, t.name)) {
+    if (t.kind === 'regression' && !Object.hasOwn(targetStandardizer.tasks, t.name)) {
       fail(`the target standardizer has no entry for regression task ${JSON.stringify(t.name)}`);
     }
   }
-  const config: ModelConfig = {
-    format: MODEL_FORMAT,
-    version: MODEL_FORMAT_VERSION,
-    architecture: 'hard-sharing',
-    features,
-    categorical,
-    featureNames,
-    missing: o.missing as MissingFeatures,
-    hidden: [...(hidden as number[])],
-    activation: o.activation as Activation,
-    tasks,
-    standardizer: scaler,
-    targetStandardizer: targets,
-  };
-  if (o.training !== null && typeof o.training === 'object' && !Array.isArray(o.training)) {
-    config.training = o.training as Record<string, unknown>;
-  }
-  if (typeof o.createdBy === 'string') config.createdBy = o.createdBy;
-  return config;
+  return { standardizer, targetStandardizer };
 }

@@ -28,7 +28,7 @@ import {
   showCell,
 } from './data.js';
 import { DataError, UsageError } from './errors.js';
-import { type CliIO, textTable, toJson } from './io.js';
+import { type CliIO, refuseOutputOntoInput, textTable, toJson } from './io.js';
 import { configFromMetadata, type ModelConfig, restoreModel } from './model-config.js';
 
 export const PREDICT_FLAGS: Record<string, FlagSpec> = {
@@ -293,6 +293,13 @@ export async function predictCommand(
   const output = flagValue(args, 'output');
   if (output === '') throw new UsageError('--output needs a file name');
   const json = args.switches.has('json');
+  if (output !== undefined) {
+    const inputs = [
+      { flag: 'model', path: modelPath },
+      { flag: 'data', path: dataPath },
+    ];
+    await refuseOutputOntoInput({ flag: 'output', path: output }, inputs, io.cwd);
+  }
 
   const loaded = await loadModel(modelPath, io.cwd);
   const source = await readRows(dataPath, io.cwd);

@@ -49,7 +49,7 @@ import {
 import { cellProblem, readRows, resolveColumn } from './data.js';
 import { DataError, oneLine, UsageError } from './errors.js';
 import { TRAIN_DEFAULTS } from './help.js';
-import { type CliIO, packageVersion, textTable, toJson } from './io.js';
+import { type CliIO, packageVersion, refuseOutputOntoInput, textTable, toJson } from './io.js';
 import {
   ACTIVATIONS,
   type Activation,
@@ -450,7 +450,14 @@ function trainModel(config: ModelConfig, trainFit: Table, opts: TrainOptions, io
 
 /** Runs the training pipeline (no output on stdout; progress on stderr when it is a terminal). */
 export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResult> {
-  if (opts.save !== undefined) await checkSaveDirectory(opts.save, io.cwd);
+  if (opts.save !== undefined) {
+    await checkSaveDirectory(opts.save, io.cwd);
+    await refuseOutputOntoInput(
+      { flag: 'save', path: opts.save },
+      [{ flag: 'data', path: opts.data }],
+      io.cwd,
+    );
+  }
   const inputs = await readInputs(opts, io);
   const { table, dropped } = loadTrainingTable(inputs, opts);
   const prepared = splitAndScale(table, inputs.tasks, opts);
