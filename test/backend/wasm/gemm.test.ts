@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { wasmFeatures } from '../../../src/backend/wasm/features.js';
+import { buildGemmModule } from '../../../src/backend/wasm/gemm.js';
 import { type GemmCall, MAX_BYTES, runGemm, WasmKernels } from '../../../src/backend/wasm/runtime.js';
 import { matmulRef, randomValues, testRng } from '../../support/reference.js';
 
@@ -67,6 +68,15 @@ function kernels(): WasmKernels {
   shared ??= new WasmKernels(false);
   return shared;
 }
+
+describe('the generated module', () => {
+  it('stays under 4 KB, the most Chrome compiles synchronously on a page's main thread', () => {
+    for (const relaxed of [false, true]) {
+      const bytes = buildGemmModule({ mr: 4, relaxed, memory: { initial: 1, maximum: 1024, shared: true, imported: true } });
+      expect(bytes.length).toBeLessThan(4096);
+    }
+  });
+});
 
 describe.runIf(wasmFeatures().simd)('wasm f32 GEMM vs the triple loop', () => {
   const modes = [
