@@ -70,9 +70,13 @@ function kernels(): WasmKernels {
 }
 
 describe('the generated module', () => {
-  it('stays under 4 KB, the most Chrome compiles synchronously on a page's main thread', () => {
+  it('stays under 4 KB, the most Chrome compiles synchronously on the main thread of a page', () => {
     for (const relaxed of [false, true]) {
-      const bytes = buildGemmModule({ mr: 4, relaxed, memory: { initial: 1, maximum: 1024, shared: true, imported: true } });
+      const bytes = buildGemmModule({
+        mr: 4,
+        relaxed,
+        memory: { initial: 1, maximum: 1024, shared: true, imported: true },
+      });
       expect(bytes.length).toBeLessThan(4096);
     }
   });
