@@ -1,4 +1,4 @@
-/** Help texts of `mtlgrad`, `mtlgrad train` and `mtlgrad predict`. */
+/** Help texts of `mtlgrad`, `mtlgrad train`, `mtlgrad predict` and `mtlgrad example-data`. */
 import { WEIGHTING_NAMES, WEIGHTINGS } from '../../mtl/registry.js';
 
 /** Defaults of `mtlgrad train` (shown in the help text and used by the parser). */
@@ -27,19 +27,24 @@ export function mainHelp(version: string): string {
 Usage:
   mtlgrad train   --data FILE --features COLS --task NAME:KIND [--task ...] [options]
   mtlgrad predict --model FILE --data FILE [--json] [--output FILE.csv]
-  mtlgrad help [train|predict]
+  mtlgrad example-data penguins [--rows N] [--without-labels]
+  mtlgrad help [train|predict|example-data]
   mtlgrad --version
 
 Commands:
   train     Train a shared network on a CSV or JSON table, report test metrics per task,
             and optionally save the model (weights and preprocessing) to a safetensors file.
   predict   Apply a saved model to new rows (label columns are not needed).
+  example-data
+            Write the bundled Palmer Penguins table as CSV to stdout, to try the commands on.
 
 Options:
   -h, --help     Show this help (or a command's help: mtlgrad train --help).
   --version      Print the version.
 
 Example:
+  mtlgrad example-data penguins > penguins.csv
+  mtlgrad example-data penguins --rows 5 --without-labels > new-penguins.csv
   mtlgrad train --data penguins.csv \\
     --features "Beak Length (mm),Beak Depth (mm),Flipper Length (mm),Island" --categorical Island \\
     --task Species:classification --task Sex:binary --task "Body Mass (g)":regression \\
@@ -140,5 +145,25 @@ first data row); for CSV input, "line" is the line in the file.
 
 Example:
   mtlgrad predict --model penguins.safetensors --data new-penguins.csv --output predictions.csv
+`;
+}
+
+export function exampleDataHelp(): string {
+  return `Usage: mtlgrad example-data penguins [--rows N] [--without-labels]
+
+Writes the Palmer Penguins table bundled with mtlgrad (344 penguins, CC0) to stdout as CSV, with
+the columns Species, Island, Beak Length (mm), Beak Depth (mm), Flipper Length (mm), Body Mass (g)
+and Sex. Missing values are empty fields. Redirect it to a file to try 'mtlgrad train' on it.
+
+Options:
+  --rows N                Write only N rows, spread evenly over the table (it is sorted by
+                          species, so every species appears). Default: all 344.
+  --without-labels        Leave out the columns the example predicts (Species, Sex and
+                          Body Mass (g)), giving input for 'mtlgrad predict'.
+  -h, --help              Show this help.
+
+Example:
+  mtlgrad example-data penguins > penguins.csv
+  mtlgrad example-data penguins --rows 5 --without-labels > new-penguins.csv
 `;
 }

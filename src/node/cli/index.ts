@@ -6,7 +6,8 @@
 import '../../autograd/methods.js';
 import { closest } from '../../options.js';
 import { describeError, UsageError } from './errors.js';
-import { mainHelp, predictHelp, trainHelp } from './help.js';
+import { exampleDataCommand } from './example-data.js';
+import { exampleDataHelp, mainHelp, predictHelp, trainHelp } from './help.js';
 import { type CliIO, packageVersion } from './io.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
@@ -21,7 +22,7 @@ export {
   type ModelConfig,
 } from './model-config.js';
 
-const COMMANDS = ['train', 'predict', 'help'];
+const COMMANDS = ['train', 'predict', 'example-data', 'help'];
 
 /**
  * Runs `mtlgrad` with `argv` (the arguments after the program name). Output goes to `io.stdout`,
@@ -58,12 +59,18 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
       return trainCommand(rest, io, trainHelp);
     case 'predict':
       return predictCommand(rest, io, predictHelp);
+    case 'example-data':
+      return exampleDataCommand(rest, io, exampleDataHelp);
     case 'help': {
       const topic = rest[0];
       if (topic === undefined) io.stdout.write(mainHelp(packageVersion()));
       else if (topic === 'train') io.stdout.write(trainHelp());
       else if (topic === 'predict') io.stdout.write(predictHelp());
-      else throw new UsageError(`help: unknown command '${topic}'; commands are train and predict`);
+      else if (topic === 'example-data') io.stdout.write(exampleDataHelp());
+      else
+        throw new UsageError(
+          `help: unknown command '${topic}'; commands are train, predict and example-data`,
+        );
       return 0;
     }
   }
@@ -74,6 +81,6 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
   }
   const c = closest(first, COMMANDS);
   throw new UsageError(
-    `unknown command '${first}'${c ? `; did you mean '${c}'?` : ''} (commands: train, predict, help)`,
+    `unknown command '${first}'${c ? `; did you mean '${c}'?` : ''} (commands: train, predict, example-data, help)`,
   );
 }
