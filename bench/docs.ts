@@ -89,7 +89,7 @@ export function renderReadmeSection(res: ResultsFile): string {
   const lines = [
     `Measured on ${res.generated.slice(0, 10)} on ${m.cpu} (${m.cores} cores, ${m.memGiB} GiB), ${m.os}, ` +
       `Node ${m.node}, by \`${res.command}\`. Ratios compare medians from the same run; the full tables, with ` +
-      'load averages and every shape, are in [bench/RESULTS.md](bench/RESULTS.md).',
+      'load averages and every shape, are in `bench/RESULTS.md`.',
   ];
   for (const [name, s] of Object.entries(res.suites)) {
     if (name === 'elementwise') continue;

@@ -19,6 +19,11 @@ export const EXAMPLE_DATA_SETS = ['penguins'] as const;
 /** Columns the README's example predicts; `--without-labels` drops them to make prediction input. */
 export const PENGUIN_LABEL_COLUMNS = ['Species', 'Sex', 'Body Mass (g)'] as const;
 
+/**
+ * Runs `mtlgrad example-data NAME [--rows N] [--without-labels]`: the CSV goes to `io.stdout`.
+ *
+ * @throws UsageError for a missing or unknown data set name or a bad flag.
+ */
 export function exampleDataCommand(argv: readonly string[], io: CliIO, help: () => string): number {
   const [name, ...rest] = argv;
   if (name === '--help' || name === '-h') {
