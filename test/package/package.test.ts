@@ -56,4 +56,21 @@ describe('package boundaries', () => {
     }
     expect(Object.keys(pkg.exports)).toEqual(['.', './testing', './node']);
   });
+
+  it('every export has types first (CommonJS and ES declarations), then import, then default for require()', () => {
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+    for (const [path, entry] of Object.entries(pkg.exports as Record<string, Record<string, unknown>>)) {
+      // Conditions are tried in order: a "types" after "import" would never be reached by TypeScript.
+      expect(Object.keys(entry), path).toEqual(['types', 'import', 'default']);
+      const js = entry.import as string;
+      expect(entry.default, path).toBe(js);
+      const base = js.replace(/\.js$/, '');
+      expect(entry.types, path).toEqual({ require: `${base}.d.cts`, default: `${base}.d.ts` });
+      // The source file the entry is built from exists.
+      expect(
+        () => readFileSync(resolve(root, base.replace(/^\.\/dist\//, 'src/') + '.ts')),
+        path,
+      ).not.toThrow();
+    }
+  });
 });
