@@ -3,11 +3,12 @@
  * new `npm init -y` project (CommonJS by default) without the registry, and that project
  * requires, imports, type-checks and runs it.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -18,6 +19,16 @@ let work = '';
 let project = '';
 /** Paths inside the tarball, relative to the package root. */
 let packed = new Set<string>();
+
+/** Runs the TypeScript compiler in the project; a failure shows its diagnostics. */
+async function typecheck(args: string[]): Promise<void> {
+  try {
+    await promisify(execFile)(process.execPath, [tsc, ...args], { cwd: project });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    throw new Error(`tsc ${args.join(' ')}:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+  }
+}
 
 /** Runs a program and returns its output; a failure shows both streams. */
 function exec(file: string, args: string[], cwd: string): { stdout: string; stderr: string } {
@@ -181,7 +192,7 @@ console.log(JSON.stringify({
     expect(csv.trimEnd().split('\n')).toHaveLength(3);
   });
 
-  it('TypeScript type-checks require and import consumers (module node16, nodenext and commonjs)', () => {
+  it('TypeScript type-checks require and import consumers (module node16, nodenext and commonjs)', async () => {
     // @types/node for the consumer, and fast-check: the optional peer that mtlgrad/testing's types name.
     mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
     symlinkSync(join(root, 'node_modules/@types/node'), join(project, 'node_modules/@types/node'), 'dir');
@@ -199,22 +210,19 @@ saveSafetensorsSync('t.safetensors', { t });
 const wrong: string = t;
 export const used = [loading, n, wrong, HardSharing.build];
 `;
-    // npm init -y writes no "type", so .ts is CommonJS (imports become require calls) and .mts is ESM.
+    // An npm init -y project is CommonJS: its .ts files are too (imports become require calls); .mts is ESM.
     writeFileSync(
       join(project, 'consumer.ts'),
       `${body}import mtl = require('mtlgrad');\nexport const fit = mtl.fit;\n`,
     );
     writeFileSync(join(project, 'consumer.mts'), body);
     const common = ['--noEmit', '--strict', '--target', 'es2022', '--types', 'node'];
-    for (const module of ['node16', 'nodenext']) {
-      exec(process.execPath, [tsc, ...common, '--module', module, 'consumer.ts', 'consumer.mts'], project);
-    }
     // module commonjs resolves like Node 10 (no exports map: typesVersions maps the subpaths).
-    // fast-check's own declarations need node16 resolution, hence skipLibCheck here only.
-    exec(
-      process.execPath,
-      [tsc, ...common, '--module', 'commonjs', '--skipLibCheck', 'consumer.ts'],
-      project,
-    );
-  });
+    // fast-check's own declarations need node16 resolution, hence skipLibCheck there only.
+    await Promise.all([
+      typecheck([...common, '--module', 'node16', 'consumer.ts', 'consumer.mts']),
+      typecheck([...common, '--module', 'nodenext', 'consumer.ts', 'consumer.mts']),
+      typecheck([...common, '--module', 'commonjs', '--skipLibCheck', 'consumer.ts']),
+    ]);
+  }, 180_000);
 });
