@@ -8,7 +8,20 @@ import { closest } from '../options.js';
 import { DWA } from './weighting/dwa.js';
 import { EW } from './weighting/ew.js';
 import { FAMO } from './weighting/famo.js';
-import { CAGrad, IMTL, MGDA, NashMTL, PCGrad } from './weighting/gradient-methods.js';
+import {
+  AlignedMTL,
+  CAGrad,
+  ConFIG,
+  DualProj,
+  IMTL,
+  Mean,
+  MGDA,
+  NashMTL,
+  PCGrad,
+  Random,
+  Sum,
+  UPGrad,
+} from './weighting/gradient-methods.js';
 import { GradNorm } from './weighting/gradnorm.js';
 import { RLW } from './weighting/rlw.js';
 import type { Weighting } from './weighting/types.js';
@@ -53,6 +66,28 @@ export const WEIGHTINGS = {
   nash: { description: 'Nash-MTL bargaining solution (Navon et al. 2022)', create: () => new NashMTL() },
   famo: { description: 'fast adaptive multitask optimisation (Liu et al. 2023)', create: () => new FAMO() },
   rlw: { description: 'random loss weighting (Lin et al. 2022)', create: ({ seed }) => new RLW({ seed }) },
+  upgrad: {
+    description: 'projections onto the dual cone, averaged: conflicts with no task (Quinton & Rey 2024)',
+    create: () => new UPGrad(),
+  },
+  dualproj: {
+    description: 'mean gradient projected onto the dual cone (Lopez-Paz & Ranzato 2017)',
+    create: () => new DualProj(),
+  },
+  'aligned-mtl': {
+    description: 'orthogonalised gradients of equal norm (Senushkin et al. 2023)',
+    create: () => new AlignedMTL(),
+  },
+  config: {
+    description: 'conflict-free inverse gradients, equal cosines (Liu et al. 2025)',
+    create: () => new ConFIG(),
+  },
+  mean: { description: 'mean of the task gradients (the Jacobian form of ew / T)', create: () => new Mean() },
+  sum: { description: 'sum of the task gradients (the Jacobian form of ew)', create: () => new Sum() },
+  random: {
+    description: 'softmax of normal draws on the task gradients (the Jacobian form of rlw)',
+    create: ({ seed }) => new Random({ seed }),
+  },
 } as const satisfies Record<string, WeightingEntry>;
 
 export type WeightingName = keyof typeof WEIGHTINGS;

@@ -8,14 +8,28 @@ import type { Tensor } from '../../autograd/tensor.js';
 import { ValueError } from '../../errors.js';
 import { Rng } from '../../tensor/rng.js';
 import {
+  type AlignedMtlOptions,
   aggregate,
+  alignedMtlWeighting,
   cagradWeighting,
+  conFigWeighting,
+  constantWeighting,
+  type DualConeOptions,
+  dualProjWeighting,
   type GramianWeighting,
   imtlWeighting,
+  type KrumOptions,
+  krumWeighting,
+  meanWeighting,
   mgdaWeighting,
   nashMtlWeighting,
   pcgrad,
+  randomWeighting,
+  sumWeighting,
+  trimmedMean,
+  upgradWeighting,
 } from '../aggregators/index.js';
+import { checkInt } from '../aggregators/rows.js';
 import type { GradientWeighting, StepInfo, WeightingInfo } from './types.js';
 
 abstract class Stateless implements GradientWeighting {
@@ -129,5 +143,101 @@ export class NashMTL extends GramianMethod {
     this.maxGradNorm = options.maxGradNorm ?? options.maxNorm ?? 1;
     if (!(Number.isFinite(this.maxGradNorm) && this.maxGradNorm >= 0))
       throw new ValueError(`NashMTL: maxGradNorm must be a finite number ≥ 0, got ${this.maxGradNorm}`);
+  }
+}
+
+/**
+ * UPGrad (Quinton & Rey 2024, torchjd's recommended default): each task gradient projected onto the
+ * dual cone of all of them, the projections averaged; the step conflicts with no task.
+ */
+export class UPGrad extends GramianMethod {
+  constructor(options: DualConeOptions = {}) {
+    super('UPGrad', upgradWeighting(options));
+  }
+}
+
+/** DualProj (Lopez-Paz & Ranzato 2017): the mean gradient projected onto the dual cone of the task gradients. */
+export class DualProj extends GramianMethod {
+  constructor(options: DualConeOptions = {}) {
+    super('DualProj', dualProjWeighting(options));
+  }
+}
+
+/** Aligned-MTL (Senushkin et al. 2023): orthogonalised gradients of equal norm √λ_min, averaged. */
+export class AlignedMTL extends GramianMethod {
+  constructor(options: AlignedMtlOptions = {}) {
+    super('AlignedMTL', alignedMtlWeighting(options));
+  }
+}
+
+/** ConFIG (Liu et al. 2025): the direction of equal cosine with every task gradient. */
+export class ConFIG extends GramianMethod {
+  constructor(options: { pref?: ArrayLike<number> } = {}) {
+    super('ConFIG', conFigWeighting(options));
+  }
+}
+
+/** The mean of the task gradients (torchjd's Mean); the same step as EW / T with T backwards. */
+export class Mean extends GramianMethod {
+  constructor() {
+    super('Mean', meanWeighting());
+  }
+}
+
+/** The sum of the task gradients (torchjd's Sum); the same step as EW with T backwards. */
+export class Sum extends GramianMethod {
+  constructor() {
+    super('Sum', sumWeighting());
+  }
+}
+
+/** Fixed weights on the task gradients (torchjd's Constant), one per task in task order. */
+export class Constant extends GramianMethod {
+  constructor(weights: ArrayLike<number>) {
+    super('Constant', constantWeighting(weights));
+  }
+}
+
+/** Krum (Blanchard et al. 2017): the average of the `selected` task gradients closest to the others. */
+export class Krum extends GramianMethod {
+  constructor(options: KrumOptions) {
+    super('Krum', krumWeighting(options));
+  }
+}
+
+/**
+ * torchjd's Random: softmax(z), z ~ N(0, I) drawn each step (seeded; reset() restarts the draws). The
+ * gradient form of RLW, which gives the same step with one backward.
+ */
+export class Random extends Stateless {
+  readonly name = 'Random';
+  private rng: Rng;
+  constructor(private readonly options: { seed?: number } = {}) {
+    super();
+    this.rng = new Rng(options.seed ?? 0);
+  }
+  override reset(): void {
+    this.rng = new Rng(this.options.seed ?? 0);
+  }
+  protected solve(J: Float64Array[]) {
+    return aggregate(J, randomWeighting(this.rng));
+  }
+}
+
+/**
+ * Coordinate-wise trimmed mean (torchjd's TrimmedMean): drops the `trim` largest and smallest values
+ * per coordinate. Row based; its weights are per-task averages over the coordinates (see trimmedMean).
+ */
+export class TrimmedMean extends Stateless {
+  readonly name = 'TrimmedMean';
+  constructor(private readonly options: { trim: number }) {
+    super();
+    if (options === null || typeof options !== 'object') {
+      throw new ValueError('TrimmedMean: options {trim} are required');
+    }
+    checkInt('TrimmedMean', 'trim', options.trim, 0);
+  }
+  protected solve(J: Float64Array[]) {
+    return trimmedMean(J, this.options);
   }
 }

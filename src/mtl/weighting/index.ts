@@ -1,7 +1,24 @@
 export { DWA } from './dwa.js';
 export { EW, Static } from './ew.js';
 export { FAMO } from './famo.js';
-export { CAGrad, GramianMethod, IMTL, MGDA, NashMTL, PCGrad } from './gradient-methods.js';
+export {
+  AlignedMTL,
+  CAGrad,
+  ConFIG,
+  Constant,
+  DualProj,
+  GramianMethod,
+  IMTL,
+  Krum,
+  Mean,
+  MGDA,
+  NashMTL,
+  PCGrad,
+  Random,
+  Sum,
+  TrimmedMean,
+  UPGrad,
+} from './gradient-methods.js';
 export { GradNorm, gradNorm } from './gradnorm.js';
 export { RLW } from './rlw.js';
 export type { GradientWeighting, LossWeighting, StepInfo, Weighting, WeightingInfo } from './types.js';
