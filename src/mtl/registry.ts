@@ -67,7 +67,7 @@ export const WEIGHTINGS = {
   famo: { description: 'fast adaptive multitask optimisation (Liu et al. 2023)', create: () => new FAMO() },
   rlw: { description: 'random loss weighting (Lin et al. 2022)', create: ({ seed }) => new RLW({ seed }) },
   upgrad: {
-    description: 'projections onto the dual cone, averaged: conflicts with no task (Quinton & Rey 2024)',
+    description: 'dual-cone projections averaged: conflicts with no task (Quinton & Rey 2024)',
     create: () => new UPGrad(),
   },
   dualproj: {

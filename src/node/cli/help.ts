@@ -18,7 +18,8 @@ export const TRAIN_DEFAULTS = {
 /** The `--weighting` lines of the train help, one per method of the registry. */
 function weightingLines(): string {
   const pad = ' '.repeat(26);
-  return WEIGHTING_NAMES.map((n) => `${pad}${n.padEnd(10)}${WEIGHTINGS[n].description}\n`).join('');
+  const width = Math.max(...WEIGHTING_NAMES.map((n) => n.length)) + 2;
+  return WEIGHTING_NAMES.map((n) => `${pad}${n.padEnd(width)}${WEIGHTINGS[n].description}\n`).join('');
 }
 
 export function mainHelp(version: string): string {
