@@ -90,3 +90,6 @@ export function torchjdGramian(J: number[][], eps = 1e-4): number[][] {
   const tr = G.reduce((s, row, i) => s + row[i], 0);
   return G.map((row, s) => row.map((v, t) => v / tr + (s === t ? eps : 0)));
 }
+
+/** ‖J‖²_F, the trace of the Gramian. */
+export const frobSq = (J: number[][]): number => J.reduce((s, g) => s + g.reduce((a, x) => a + x * x, 0), 0);

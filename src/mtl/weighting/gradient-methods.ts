@@ -99,16 +99,23 @@ export class MGDA extends GramianMethod {
   }
 }
 
-/** PCGrad (Yu et al. 2020): project away conflicting components, random order per step (seeded), sum. */
-export class PCGrad extends Stateless {
-  readonly name = 'PCGrad';
-  private rng: Rng;
-  constructor(private readonly options: { seed?: number } = {}) {
+/** A stateless method that draws random numbers: seeded, and reset() restarts the draws. */
+abstract class Seeded extends Stateless {
+  protected rng: Rng;
+  constructor(private readonly seed: number = 0) {
     super();
-    this.rng = new Rng(options.seed ?? 0);
+    this.rng = new Rng(seed);
   }
   override reset(): void {
-    this.rng = new Rng(this.options.seed ?? 0);
+    this.rng = new Rng(this.seed);
+  }
+}
+
+/** PCGrad (Yu et al. 2020): project away conflicting components, random order per step (seeded), sum. */
+export class PCGrad extends Seeded {
+  readonly name = 'PCGrad';
+  constructor(options: { seed?: number } = {}) {
+    super(options.seed);
   }
   protected solve(J: Float64Array[]) {
     return pcgrad(J, { rng: this.rng });
@@ -209,15 +216,10 @@ export class Krum extends GramianMethod {
  * torchjd's Random: softmax(z), z ~ N(0, I) drawn each step (seeded; reset() restarts the draws). The
  * gradient form of RLW, which gives the same step with one backward.
  */
-export class Random extends Stateless {
+export class Random extends Seeded {
   readonly name = 'Random';
-  private rng: Rng;
-  constructor(private readonly options: { seed?: number } = {}) {
-    super();
-    this.rng = new Rng(options.seed ?? 0);
-  }
-  override reset(): void {
-    this.rng = new Rng(this.options.seed ?? 0);
+  constructor(options: { seed?: number } = {}) {
+    super(options.seed);
   }
   protected solve(J: Float64Array[]) {
     return aggregate(J, randomWeighting(this.rng));

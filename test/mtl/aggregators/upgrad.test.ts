@@ -7,7 +7,6 @@ import {
   expectClose,
   expectLinear,
   independentArb,
-  type Mat,
   matrixArb,
   maxRowNormSq,
   permutedArb,
@@ -15,13 +14,12 @@ import {
 } from '../../support/aggregators.js';
 import {
   bruteForceDualCone,
+  frobSq,
   inputOf,
   TORCHJD_TOL,
   torchjd,
   torchjdGramian,
 } from '../../support/torchjd-values.js';
-
-const frobSq = (J: Mat) => J.reduce((s, g) => s + dotp(g, g), 0);
 
 describe('upgrad', () => {
   it("matches torchjd's published direction and weights on J_base", () => {
