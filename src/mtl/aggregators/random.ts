@@ -1,5 +1,5 @@
-import { defaultRng, type Rng } from '../../tensor/rng.js';
 import { softmaxVector } from '../../tensor/reduce.js';
+import { defaultRng, type Rng } from '../../tensor/rng.js';
 import { aggregate, type GramianWeighting } from './gramian.js';
 import type { AggregatorResult, GradientMatrix } from './types.js';
 
