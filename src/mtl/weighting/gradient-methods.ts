@@ -198,10 +198,26 @@ export class Sum extends GramianMethod {
   }
 }
 
-/** Fixed weights on the task gradients (torchjd's Constant), one per task in task order. */
-export class Constant extends GramianMethod {
+/**
+ * Fixed weights on the task gradients (torchjd's Constant), one per task in task order; a task absent
+ * from a batch drops out with its weight.
+ */
+export class Constant extends Stateless {
+  readonly name = 'Constant';
+  private readonly given: Float64Array;
+  private present: readonly boolean[] | undefined;
   constructor(weights: ArrayLike<number>) {
-    super('Constant', constantWeighting(weights));
+    super();
+    constantWeighting(weights); // checks the weights once
+    this.given = Float64Array.from(weights);
+  }
+  override aggregate(J: Float64Array[], losses?: readonly number[], step?: StepInfo) {
+    this.present = step?.present;
+    return super.aggregate(J, losses, step);
+  }
+  protected solve(J: Float64Array[]) {
+    const kept = this.given.filter((_, t) => this.present?.[t] !== false);
+    return aggregate(J, constantWeighting(kept));
   }
 }
 

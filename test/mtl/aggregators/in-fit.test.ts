@@ -56,6 +56,17 @@ describe('the torchjd methods in fit', () => {
     }
   });
 
+  it('Constant drops the weight of a task absent from the batch', () => {
+    const J = [Float64Array.of(1, 0), Float64Array.of(5, 5), Float64Array.of(0, 1)];
+    const r = new Constant([2, 3, 4]).aggregate(J, undefined, {
+      epoch: 0,
+      step: 0,
+      present: [true, false, true],
+    });
+    expect(Array.from(r.weights)).toEqual([2, 0, 4]);
+    expect(Array.from(r.direction)).toEqual([2, 4]);
+  });
+
   it('UPGrad checks its options when built', () => {
     expect(() => new UPGrad({ regEps: -1 })).toThrow(/upgrad: regEps must be a finite number ≥ 0/);
     expect(() => new TrimmedMean({ trim: -1 })).toThrow(/trim must be an integer >= 0/);
