@@ -61,6 +61,49 @@ export function checkDelimiter(delimiter: string | undefined, where: string): st
   return d;
 }
 
+/** The delimiters {@link detectDelimiter} considers, in order of preference on a tie. */
+export const LIKELY_DELIMITERS: readonly string[] = [',', '\t', ';', '|'];
+
+/**
+ * The delimiter of a CSV text guessed from its first `maxLines` non-blank lines: the one of
+ * {@link LIKELY_DELIMITERS} that splits every line into the same number of fields, more than one
+ * (delimiters inside double quotes do not count). When several qualify, the one giving the most
+ * fields wins (a decimal comma makes comma counts uneven, so `;` wins over it). Undefined when
+ * none qualifies. A last line without a line break is ignored unless it is the only one: the text
+ * may be the head of a longer file, cut mid-line.
+ */
+export function detectDelimiter(text: string, maxLines = 20): string | undefined {
+  const counts: number[][] = []; // per line, fields per candidate
+  let current = LIKELY_DELIMITERS.map(() => 1);
+  let inQuote = false;
+  let blank = true;
+  for (let i = 0; i < text.length && counts.length < maxLines; i++) {
+    const c = text[i];
+    if (c === '"') inQuote = !inQuote;
+    else if (!inQuote && (c === '\n' || c === '\r')) {
+      if (!blank) counts.push(current);
+      current = LIKELY_DELIMITERS.map(() => 1);
+      blank = true;
+      continue;
+    } else if (!inQuote) {
+      const k = LIKELY_DELIMITERS.indexOf(c);
+      if (k >= 0) current[k]++;
+    }
+    if (c.trim() !== '' && c !== '\uFEFF') blank = false;
+  }
+  if (!blank && counts.length === 0) counts.push(current);
+  let best: string | undefined;
+  let bestFields = 1;
+  LIKELY_DELIMITERS.forEach((d, k) => {
+    const fields = counts[0]?.[k] ?? 1;
+    if (fields > bestFields && counts.every((line) => line[k] === fields)) {
+      best = d;
+      bestFields = fields;
+    }
+  });
+  return best;
+}
+
 /**
  * Checks a header record: column names must be distinct.
  *
@@ -88,7 +131,7 @@ export function raggedError(
   width: number,
 ): FormatError {
   return new FormatError(
-    `${where}: line ${line}: ${fields} field${fields === 1 ? '' : 's'}, but the header (line ${headerLine}) has ${width} columns`,
+    `${where}: line ${line}: ${fields} field${fields === 1 ? '' : 's'}, but the header (line ${headerLine}) has ${width} column${width === 1 ? '' : 's'}`,
   );
 }
 

@@ -328,3 +328,27 @@ export function unknownColumnHint(source: RowSource, name: string): string {
   const hint = guess.length > 0 ? ` Did you mean ${quoteList(guess)}?` : '';
   return `${hint} Available columns: ${quoteList(source.columns, 200)}`;
 }
+
+const DECIMAL_COMMA = /^[+-]?(?:\d+,?\d*|,\d+)$/;
+
+/**
+ * Reads the text cells of every column written with a decimal comma (`4,5`, `-0,25`) as numbers,
+ * in place: the cell keeps its text (a category stays `4,5`) and gains its number, and each
+ * column's first non-number is found again. For tables from locales that write decimal commas;
+ * the delimiter must then be something else than a comma.
+ */
+export function readDecimalCommas(source: RowSource): void {
+  for (const name of source.columns) {
+    const col = source.column(name);
+    const parsed = col.texts.map((t) => (DECIMAL_COMMA.test(t) ? Number(t.replace(',', '.')) : Number.NaN));
+    col.firstNonNumber = null;
+    for (let r = 0; r < source.n; r++) {
+      const code = col.codes[r];
+      if (code < 0) continue;
+      if (!Number.isNaN(parsed[code])) col.numbers[r] = parsed[code];
+      else if (Number.isNaN(col.numbers[r]) && col.firstNonNumber === null) {
+        col.firstNonNumber = { row: r, value: col.texts[code] };
+      }
+    }
+  }
+}

@@ -33,8 +33,22 @@ export function oneLine(message: string): string {
     if (stripped === m) break;
     m = stripped;
   }
+  for (const [api, cli] of CLI_WORDING) m = m.replaceAll(api, cli);
   return m;
 }
+
+/** Advice written for library callers (option names), and how it reads on the command line. */
+const CLI_WORDING: readonly (readonly [string, string])[] = [
+  [
+    "Use kind: 'classification', or mark extra values as missing with `missingValues`.",
+    'Use --task NAME:classification, or leave the extra values empty (empty cells are missing labels).',
+  ],
+  [
+    'list it in `categorical` to one-hot encode it; if the value means "missing", add it to `missingValues`',
+    'add it to --categorical to one-hot encode it; if the value means "missing", leave the cell empty or write NA',
+  ],
+  [' (corrupt file, or raise maxHeaderBytes)', ' (a corrupt file, or not a model saved by mtlgrad train)'],
+];
 
 /** Exit status and stderr line for an error thrown by a command. */
 export function describeError(err: unknown): { code: number; line: string } {

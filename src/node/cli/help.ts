@@ -66,6 +66,11 @@ and prints each task's metrics on the test rows.
 Input:
   --data FILE             Training table: CSV with a header line, or a JSON array of row objects
                           (.json). Empty cells, NA, N/A, NaN, null, "." and "?" are missing values.
+  --delimiter CHAR        CSV field separator: one character, or tab (also written \\t). Default:
+                          detected from the first lines (comma, tab, semicolon or pipe: the one
+                          splitting every line into the same number of fields); a tab for .tsv.
+  --decimal , | .         The decimal mark of numbers. With --decimal , cells like 4,5 are read as
+                          4.5; the delimiter must then be something other than a comma. Default: .
   --features COLS         Comma-separated input columns. Quote the whole list for names with spaces:
                           --features "Beak Length (mm),Island". A name containing a comma is written
                           in double quotes inside the list: --features '"a,b",c'.
@@ -121,7 +126,7 @@ Example:
 }
 
 export function predictHelp(): string {
-  return `Usage: mtlgrad predict --model FILE --data FILE [--json] [--output FILE.csv]
+  return `Usage: mtlgrad predict --model FILE --data FILE [--json] [--output FILE.csv] [--delimiter CHAR]
 
 Applies a model saved by 'mtlgrad train --save' to new rows. The feature columns the model was
 trained on must be present; label columns are not needed (and are ignored). The saved
@@ -130,6 +135,11 @@ preprocessing is applied: the same category lists, standardisation and missing-v
 Options:
   --model FILE            Model file written by 'mtlgrad train --save' (safetensors).
   --data FILE             Rows to predict: CSV with a header line, or a JSON array of row objects.
+  --delimiter CHAR        CSV field separator: one character, or tab (also written \\t). Default:
+                          detected from the first lines (comma, tab, semicolon or pipe: the one
+                          splitting every line into the same number of fields); a tab for .tsv.
+  --decimal , | .         The decimal mark of numbers. With --decimal , cells like 4,5 are read as
+                          4.5; the delimiter must then be something other than a comma. Default: .
   --json                  Print one JSON object: {"predictions": [{"row", "line"?, "tasks": {NAME:
                           {"label", "probability", "probabilities"} or {"value"}}}], "skipped":
                           [{"row", "line"?, "reason"}], "model": {...}}.

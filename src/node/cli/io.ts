@@ -39,6 +39,11 @@ export function packageVersion(): string {
   return cachedVersion;
 }
 
+/** `1 row`, `3 rows`: a count with its noun in singular or plural. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** Lays out rows as left-aligned text columns separated by two spaces. */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => (r[j] ?? '').length)));

@@ -149,7 +149,7 @@ export function checkWeightShapes(config: ModelConfig, tensors: Record<string, T
     if (t === undefined) fail(`tensor '${key}' of shape ${fmtShape(shape)} is missing`);
     else if (!sameShape(t.shape, shape)) {
       fail(
-        `'${key}' has shape ${fmtShape(t.shape)}, but the metadata (hidden ${fmtShape(config.hidden)}, ${config.featureNames.length} inputs) needs ${fmtShape(shape)}`,
+        `'${key}' has shape ${fmtShape(t.shape)}, but the metadata (hidden ${fmtShape(config.hidden)}, ${config.featureNames.length} input${config.featureNames.length === 1 ? '' : 's'}) needs ${fmtShape(shape)}`,
       );
     }
   }

@@ -23,6 +23,7 @@ import {
   isMissing,
   quoteList,
   type RowSource,
+  parseDialect,
   readRows,
   resolveColumn,
   showCell,
@@ -36,6 +37,8 @@ export const PREDICT_FLAGS: Record<string, FlagSpec> = {
   data: { type: 'string' },
   json: { type: 'boolean' },
   output: { type: 'string' },
+  delimiter: { type: 'string' },
+  decimal: { type: 'string' },
 };
 
 /** The prediction of one task for one row. */
@@ -293,6 +296,7 @@ export async function predictCommand(
   const output = flagValue(args, 'output');
   if (output === '') throw new UsageError('--output needs a file name');
   const json = args.switches.has('json');
+  const dialect = parseDialect(flagValue(args, 'delimiter'), flagValue(args, 'decimal'));
   if (output !== undefined) {
     const inputs = [
       { flag: 'model', path: modelPath },
@@ -302,7 +306,7 @@ export async function predictCommand(
   }
 
   const loaded = await loadModel(modelPath, io.cwd);
-  const source = await readRows(dataPath, io.cwd);
+  const source = await readRows(dataPath, io.cwd, dialect);
   const { predictions, skipped } = predictRows(loaded, source);
   if (predictions.length === 0) {
     const sample = skipped

@@ -46,10 +46,10 @@ import {
   required,
   splitList,
 } from './args.js';
-import { cellProblem, readRows, resolveColumn } from './data.js';
+import { cellProblem, type Dialect, parseDialect, readRows, resolveColumn } from './data.js';
 import { DataError, oneLine, UsageError } from './errors.js';
 import { TRAIN_DEFAULTS } from './help.js';
-import { type CliIO, packageVersion, refuseOutputOntoInput, textTable, toJson } from './io.js';
+import { type CliIO, packageVersion, plural, refuseOutputOntoInput, textTable, toJson } from './io.js';
 import {
   ACTIVATIONS,
   type Activation,
@@ -81,6 +81,8 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   json: { type: 'boolean' },
   missing: { type: 'string' },
   quiet: { type: 'boolean' },
+  delimiter: { type: 'string' },
+  decimal: { type: 'string' },
 };
 
 /** A task as given on the command line. */
@@ -110,6 +112,8 @@ export interface TrainOptions {
   json: boolean;
   missing: MissingFeatures;
   quiet: boolean;
+  /** How the CSV cells are written (`--delimiter`, `--decimal`). */
+  dialect: Dialect;
 }
 
 /** Parses a `--task` value `NAME:KIND` (the last ':' separates the kind). */
@@ -207,6 +211,7 @@ export function trainOptions(args: ParsedArgs): TrainOptions {
     json: args.switches.has('json'),
     missing: opt('missing', (s) => oneOf(s, 'missing', ['drop', 'mean', 'median'] as const), d.missing),
     quiet: args.switches.has('quiet'),
+    dialect: parseDialect(flagValue(args, 'delimiter'), flagValue(args, 'decimal')),
   };
   const save = flagValue(args, 'save');
   if (save !== undefined) {
@@ -296,7 +301,7 @@ interface TrainInputs {
 
 /** Reads the data file and resolves the feature and task columns in it. */
 async function readInputs(opts: TrainOptions, io: CliIO): Promise<TrainInputs> {
-  const source = await readRows(opts.data, io.cwd);
+  const source = await readRows(opts.data, io.cwd, opts.dialect);
   const features = opts.features.map((f) => resolveColumn(source, f, '--features'));
   const categorical = opts.categorical.map((c) => features[opts.features.indexOf(c)]);
   const tasks = opts.tasks.map((t) => ({ ...t, name: resolveColumn(source, t.name, '--task') }));
@@ -498,9 +503,9 @@ function rowLabel(d: DroppedReport): string {
 /** The human-readable report of a training run. */
 export function formatTrainReport(result: TrainResult, opts: TrainOptions): string {
   const { rows } = result;
-  const count = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+  const count = (n: number) => plural(n, 'row');
   let out = `Trained on ${count(rows.train)}; tested on ${count(rows.test)}; dropped ${count(rows.dropped)}.\n`;
-  out += `Network: ${result.config.featureNames.length} inputs -> ${opts.hidden.join(' -> ')} (${opts.activation}) -> ${result.config.tasks.length} head${result.config.tasks.length === 1 ? '' : 's'}; weighting ${opts.weighting}, ${opts.epochs} epochs.\n\n`;
+  out += `Network: ${plural(result.config.featureNames.length, 'input')} -> ${opts.hidden.join(' -> ')} (${opts.activation}) -> ${plural(result.config.tasks.length, 'head')}; weighting ${opts.weighting}, ${opts.epochs} epochs.\n\n`;
   if (rows.test === 0) {
     out += 'No test rows (--test-split 0): no metrics.\n';
   } else {
