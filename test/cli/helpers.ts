@@ -55,3 +55,11 @@ export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'mtlgrad-cli-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** stderr without its `mtlgrad: warning: ` lines (what remains should be empty on success). */
+export function withoutWarnings(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((l) => !l.startsWith('mtlgrad: warning: '))
+    .join('\n');
+}

@@ -20,6 +20,7 @@ import type { MissingFeatures, Table, TaskKind } from '../../data/table.js';
 import { CellError, MtlgradError } from '../../errors.js';
 import type { HardSharing } from '../../mtl/architectures.js';
 import { predict } from '../../mtl/evaluate.js';
+import type { History } from '../../mtl/config.js';
 import { computeMetrics, type MetricValues } from '../../mtl/metrics.js';
 import {
   createWeighting,
@@ -46,6 +47,7 @@ import {
   required,
   splitList,
 } from './args.js';
+import { type Baseline, baselines, trainWarnings } from './baseline.js';
 import { cellProblem, type Dialect, parseDialect, readRows, resolveColumn } from './data.js';
 import { DataError, oneLine, UsageError } from './errors.js';
 import { TRAIN_DEFAULTS } from './help.js';
@@ -234,6 +236,10 @@ export interface TrainResult {
   config: ModelConfig;
   /** Test metrics per task (regression in original units), with `count` = labelled test rows. */
   metrics: Record<string, MetricValues & { count: number }>;
+  /** The baseline of every task on the test rows (empty without test rows). */
+  baselines: Record<string, Baseline>;
+  /** Reasons to distrust the result, one sentence each (printed on stderr). */
+  warnings: string[];
   rows: { train: number; test: number; dropped: number };
   dropped: DroppedReport[];
   /** The test rows: standardised features and original labels (`rowIndex` = 0-based source rows). */
@@ -421,12 +427,17 @@ function modelConfig(opts: TrainOptions, inputs: TrainInputs, table: Table, prep
 }
 
 /** Builds and fits the network (progress on stderr when it is a terminal and not --quiet). */
-function trainModel(config: ModelConfig, trainFit: Table, opts: TrainOptions, io: CliIO): HardSharing {
+function trainModel(
+  config: ModelConfig,
+  trainFit: Table,
+  opts: TrainOptions,
+  io: CliIO,
+): { model: HardSharing; history: History } {
   const specs = taskSpecs(config);
   const model = buildModel(config, new Rng(opts.seed));
   const reporter = opts.quiet ? {} : terminalProgress({ stream: io.stderr, perStep: false });
   try {
-    fitModel(
+    const history = fitModel(
       model,
       { x: featureTensor(trainFit), y: labelsOf(trainFit, specs) },
       {
@@ -441,6 +452,7 @@ function trainModel(config: ModelConfig, trainFit: Table, opts: TrainOptions, io
         reporter,
       },
     );
+    return { model, history };
   } catch (err) {
     if (err instanceof NonFiniteLossError) {
       if (reporter.end) io.stderr.write('\n');
@@ -450,7 +462,6 @@ function trainModel(config: ModelConfig, trainFit: Table, opts: TrainOptions, io
     }
     throw err;
   }
-  return model;
 }
 
 /** Runs the training pipeline (no output on stdout; progress on stderr when it is a terminal). */
@@ -467,9 +478,13 @@ export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResu
   const { table, dropped } = loadTrainingTable(inputs, opts);
   const prepared = splitAndScale(table, inputs.tasks, opts);
   const config = modelConfig(opts, inputs, table, prepared);
-  const model = trainModel(config, prepared.trainFit, opts, io);
+  const { model, history } = trainModel(config, prepared.trainFit, opts, io);
   const { train, test } = prepared;
+  const specs = taskSpecs(config);
+  const classNames = Object.fromEntries(config.tasks.map((t) => [t.name, t.classes]));
   const metrics = test.nRows > 0 ? testMetrics(model, config, test) : {};
+  const base = test.nRows > 0 ? baselines(specs, classNames, train, test) : {};
+  const warnings = trainWarnings({ specs, metrics, baselines: base, history, classNames });
   if (opts.save !== undefined)
     await saveSafetensors(resolve(io.cwd, opts.save), model, configToMetadata(config));
   const summary: Record<string, unknown> = {
@@ -489,6 +504,8 @@ export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResu
     model,
     config,
     metrics,
+    baselines: base,
+    warnings,
     rows: { train: train.nRows, test: test.nRows, dropped: dropped.length },
     dropped,
     test,
@@ -500,6 +517,24 @@ function rowLabel(d: DroppedReport): string {
   return d.line === undefined ? `row ${d.row}` : `row ${d.row} (line ${d.line})`;
 }
 
+const METRIC_COLUMNS: readonly MetricName[] = ['accuracy', 'macroF1', 'logLoss', 'auc', 'r2', 'mse', 'mae'];
+
+/** The --json output: metrics per task with its baseline, rows, dropped rows, warnings, settings. */
+export function trainJson(result: TrainResult): Record<string, unknown> {
+  const tasks: Record<string, unknown> = {};
+  for (const [name, m] of Object.entries(result.metrics)) {
+    const base = result.baselines[name];
+    tasks[name] = { ...m, baseline: { ...base.metrics, predictor: base.predictor, predicts: base.predicts } };
+  }
+  return {
+    tasks,
+    rows: result.rows,
+    dropped: result.dropped,
+    warnings: result.warnings,
+    config: result.summary,
+  };
+}
+
 /** The human-readable report of a training run. */
 export function formatTrainReport(result: TrainResult, opts: TrainOptions): string {
   const { rows } = result;
@@ -509,24 +544,21 @@ export function formatTrainReport(result: TrainResult, opts: TrainOptions): stri
   if (rows.test === 0) {
     out += 'No test rows (--test-split 0): no metrics.\n';
   } else {
-    const header = ['task', 'kind', 'n', 'accuracy', 'macroF1', 'logLoss', 'auc', 'r2', 'mse', 'mae'];
-    const body = result.config.tasks.map((t) => {
+    const header = ['task', 'kind', 'predictor', 'n', ...METRIC_COLUMNS];
+    const body = result.config.tasks.flatMap((t) => {
       const m = result.metrics[t.name];
-      const cell = (k: MetricName) => (TASK_KINDS[t.kind].metrics.includes(k) ? formatNumber(m[k]) : '');
+      const base = result.baselines[t.name];
+      const cells = (values: MetricValues) =>
+        METRIC_COLUMNS.map((k) => (TASK_KINDS[t.kind].metrics.includes(k) ? formatNumber(values[k]) : ''));
       return [
-        t.name,
-        t.kind,
-        String(m.count),
-        cell('accuracy'),
-        cell('macroF1'),
-        cell('logLoss'),
-        cell('auc'),
-        cell('r2'),
-        cell('mse'),
-        cell('mae'),
+        [t.name, t.kind, 'model', String(m.count), ...cells(m)],
+        [t.name, t.kind, base.predictor, String(m.count), ...cells(base.metrics)],
       ];
     });
     out += `Test metrics (regression in original units):\n${textTable(header, body)}`;
+    out +=
+      'Baselines ignore the features: majority always predicts the most frequent training class\n' +
+      '(with the training class shares as probabilities); mean always predicts the training mean.\n';
   }
   if (result.dropped.length > 0) {
     const shown = result.dropped.slice(0, 10);
@@ -548,10 +580,9 @@ export async function trainCommand(argv: readonly string[], io: CliIO, help: () 
   }
   const opts = trainOptions(args);
   const result = await runTrain(opts, io);
+  for (const w of result.warnings) io.stderr.write(`mtlgrad: warning: ${w}\n`);
   if (opts.json) {
-    io.stdout.write(
-      `${toJson({ tasks: result.metrics, rows: result.rows, dropped: result.dropped, config: result.summary })}\n`,
-    );
+    io.stdout.write(`${toJson(trainJson(result))}\n`);
   } else {
     io.stdout.write(formatTrainReport(result, opts));
   }
