@@ -99,6 +99,12 @@ ${weightingLines()}  --test-split F          Fraction of rows held out for testi
                           metrics. Default: ${d.testSplit}.
   --seed N                Seed of the split, the initial weights and the shuffling. Default: ${d.seed}.
 
+Each task's test metrics are shown next to a baseline that ignores the features: the majority
+class of the training labels (classification, binary) or the training mean (regression).
+Warnings go to stderr (and into --json): a model that does not beat its baseline, a task with
+fewer than 30 labelled test rows, a training loss that exploded, a numeric column with more
+than 20 distinct values declared classification.
+
 Preprocessing (all fitted on the training rows only): numeric features are standardised
 (and imputed with --missing mean/median); regression targets are standardised for training,
 and their metrics are reported in the original units.
@@ -108,9 +114,10 @@ Output:
                           holds the features, category lists, tasks and class names, network shape
                           and the fitted standardisers, so 'mtlgrad predict' can apply it.
   --json                  Print one JSON object instead of the table: {"tasks": {NAME: {metric:
-                          value}}, "rows": {"train", "test", "dropped"}, "dropped": [{"row",
-                          "reason"}], "config": {...}}. Metrics: accuracy, macroF1, logLoss (and
-                          auc for binary) or r2, mse, mae (regression); count is the number of
+                          value, "count", "baseline": {metric: value, "predictor", "predicts"}}},
+                          "rows": {"train", "test", "dropped"}, "dropped": [{"row", "reason"}],
+                          "warnings": [...], "config": {...}}. Metrics: accuracy, macroF1, logLoss
+                          (and auc for binary) or r2, mse, mae (regression); count is the number of
                           test rows with a label. A metric that cannot be computed is null.
   --quiet                 No progress line on stderr (shown only when stderr is a terminal).
   -h, --help              Show this help.
