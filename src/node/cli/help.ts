@@ -11,6 +11,8 @@ export const TRAIN_DEFAULTS = {
   weightDecay: 0,
   weighting: 'ew',
   testSplit: 0.2,
+  valSplit: 0,
+  patience: 10,
   seed: 0,
   missing: 'drop',
 } as const;
@@ -97,6 +99,12 @@ Model and training:
 ${weightingLines()}  --test-split F          Fraction of rows held out for testing, in [0, 1), stratified by the first
                           classification or binary task. 0 trains on everything and reports no
                           metrics. Default: ${d.testSplit}.
+  --val-split F           Fraction of rows held out for validation, in [0, 1) (with --test-split
+                          below 1 in total). With it, training stops early once the validation
+                          loss has not improved for --patience epochs, and the best epoch's
+                          weights are kept. Default: ${d.valSplit} (no validation, no early stopping).
+  --patience N            Epochs without improvement of the validation loss before stopping
+                          (needs --val-split). Default: ${d.patience}.
   --seed N                Seed of the split, the initial weights and the shuffling. Default: ${d.seed}.
 
 Each task's test metrics are shown next to a baseline that ignores the features: the majority

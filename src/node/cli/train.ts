@@ -78,6 +78,8 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   decoupled: { type: 'boolean' },
   weighting: { type: 'string' },
   'test-split': { type: 'string' },
+  'val-split': { type: 'string' },
+  patience: { type: 'string' },
   seed: { type: 'string' },
   save: { type: 'string' },
   json: { type: 'boolean' },
@@ -109,6 +111,9 @@ export interface TrainOptions {
   decoupled: boolean;
   weighting: WeightingName;
   testSplit: number;
+  /** Fraction of rows for validation and early stopping (0: none). */
+  valSplit: number;
+  patience: number;
   seed: number;
   save?: string;
   json: boolean;
@@ -209,12 +214,26 @@ export function trainOptions(args: ParsedArgs): TrainOptions {
       (s) => parseNumber(s, 'test-split', { lo: 0, loInclusive: true, hi: 1 }),
       d.testSplit,
     ),
+    valSplit: opt(
+      'val-split',
+      (s) => parseNumber(s, 'val-split', { lo: 0, loInclusive: true, hi: 1 }),
+      d.valSplit,
+    ),
+    patience: opt('patience', (s) => parseInteger(s, 'patience', 0), d.patience),
     seed: opt('seed', (s) => parseAnyInteger(s, 'seed'), d.seed),
     json: args.switches.has('json'),
     missing: opt('missing', (s) => oneOf(s, 'missing', ['drop', 'mean', 'median'] as const), d.missing),
     quiet: args.switches.has('quiet'),
     dialect: parseDialect(flagValue(args, 'delimiter'), flagValue(args, 'decimal')),
   };
+  if (options.testSplit + options.valSplit >= 1) {
+    throw new UsageError(
+      `--test-split ${options.testSplit} and --val-split ${options.valSplit} leave no training rows; together they must be below 1`,
+    );
+  }
+  if (flagValue(args, 'patience') !== undefined && options.valSplit === 0) {
+    throw new UsageError('--patience needs --val-split (early stopping watches the validation loss)');
+  }
   const save = flagValue(args, 'save');
   if (save !== undefined) {
     if (save === '') throw new UsageError('--save needs a file name');
@@ -240,7 +259,9 @@ export interface TrainResult {
   baselines: Record<string, Baseline>;
   /** Reasons to distrust the result, one sentence each (printed on stderr). */
   warnings: string[];
-  rows: { train: number; test: number; dropped: number };
+  rows: { train: number; validation?: number; test: number; dropped: number };
+  /** Epochs trained, the (1-based) epoch whose weights the model holds, and whether it stopped early. */
+  epochs: { run: number; best: number; stoppedEarly: boolean };
   dropped: DroppedReport[];
   /** The test rows: standardised features and original labels (`rowIndex` = 0-based source rows). */
   test: Table;
@@ -357,11 +378,17 @@ function loadTrainingTable(
 /** The train/test split with the preprocessing fitted on the training rows. */
 function splitAndScale(table: Table, tasks: readonly TaskArg[], opts: TrainOptions) {
   const stratify = tasks.find((t) => t.kind !== 'regression')?.name;
-  const split = trainTestSplit(table, { test: opts.testSplit, seed: opts.seed, stratify });
+  const split = trainTestSplit(table, {
+    test: opts.testSplit,
+    validation: opts.valSplit,
+    seed: opts.seed,
+    stratify,
+  });
   const scaler = fitStandardizer(split.train);
   const train = applyStandardizer(split.train, scaler);
   const test = applyStandardizer(split.test, scaler);
   const targetScaler = fitTargetStandardizer(train);
+  const validation = split.validation && applyStandardizer(split.validation, scaler);
   return {
     stratify,
     scaler,
@@ -369,6 +396,8 @@ function splitAndScale(table: Table, tasks: readonly TaskArg[], opts: TrainOptio
     test,
     targetScaler,
     trainFit: applyTargetStandardizer(train, targetScaler),
+    /** Validation rows scaled like the training rows (features and targets), if requested. */
+    validationFit: validation && applyTargetStandardizer(validation, targetScaler),
   };
 }
 
@@ -376,7 +405,7 @@ type Prepared = ReturnType<typeof splitAndScale>;
 
 /** The training settings recorded in the saved model and in the --json summary. */
 function trainingSettings(opts: TrainOptions) {
-  const { epochs, batchSize, lr, weightDecay, weighting, testSplit, seed } = opts;
+  const { epochs, batchSize, lr, weightDecay, weighting, testSplit, valSplit, seed } = opts;
   return {
     epochs,
     batchSize,
@@ -385,6 +414,7 @@ function trainingSettings(opts: TrainOptions) {
     decay: opts.decoupled ? 'decoupled' : 'l2',
     weighting,
     testSplit,
+    ...(valSplit > 0 && { valSplit, patience: opts.patience }),
     seed,
   };
 }
@@ -429,10 +459,11 @@ function modelConfig(opts: TrainOptions, inputs: TrainInputs, table: Table, prep
 /** Builds and fits the network (progress on stderr when it is a terminal and not --quiet). */
 function trainModel(
   config: ModelConfig,
-  trainFit: Table,
+  prepared: Prepared,
   opts: TrainOptions,
   io: CliIO,
 ): { model: HardSharing; history: History } {
+  const { trainFit, validationFit } = prepared;
   const specs = taskSpecs(config);
   const model = buildModel(config, new Rng(opts.seed));
   const reporter = opts.quiet ? {} : terminalProgress({ stream: io.stderr, perStep: false });
@@ -450,6 +481,10 @@ function trainModel(
         weighting: createWeighting(opts.weighting, { seed: opts.seed }),
         seed: opts.seed,
         reporter,
+        ...(validationFit && {
+          validation: { x: featureTensor(validationFit), y: labelsOf(validationFit, specs) },
+          earlyStopping: { patience: opts.patience },
+        }),
       },
     );
     return { model, history };
@@ -478,7 +513,7 @@ export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResu
   const { table, dropped } = loadTrainingTable(inputs, opts);
   const prepared = splitAndScale(table, inputs.tasks, opts);
   const config = modelConfig(opts, inputs, table, prepared);
-  const { model, history } = trainModel(config, prepared.trainFit, opts, io);
+  const { model, history } = trainModel(config, prepared, opts, io);
   const { train, test } = prepared;
   const specs = taskSpecs(config);
   const classNames = Object.fromEntries(config.tasks.map((t) => [t.name, t.classes]));
@@ -506,7 +541,13 @@ export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResu
     metrics,
     baselines: base,
     warnings,
-    rows: { train: train.nRows, test: test.nRows, dropped: dropped.length },
+    rows: {
+      train: train.nRows,
+      ...(prepared.validationFit && { validation: prepared.validationFit.nRows }),
+      test: test.nRows,
+      dropped: dropped.length,
+    },
+    epochs: { run: history.epochs.length, best: history.bestEpoch + 1, stoppedEarly: history.stoppedEarly },
     dropped,
     test,
     summary,
@@ -529,18 +570,28 @@ export function trainJson(result: TrainResult): Record<string, unknown> {
   return {
     tasks,
     rows: result.rows,
+    ...(result.rows.validation !== undefined && { epochs: result.epochs }),
     dropped: result.dropped,
     warnings: result.warnings,
     config: result.summary,
   };
 }
 
+/** `100 epochs`, or with early stopping `stopped early after 23 of 100 epochs, kept epoch 13`. */
+function epochText(result: TrainResult, opts: TrainOptions): string {
+  const { run, best, stoppedEarly } = result.epochs;
+  if (result.rows.validation === undefined) return plural(opts.epochs, 'epoch');
+  const ran = stoppedEarly ? `stopped early after ${run} of ${opts.epochs} epochs` : plural(run, 'epoch');
+  return `${ran}, kept epoch ${best} (lowest validation loss)`;
+}
+
 /** The human-readable report of a training run. */
 export function formatTrainReport(result: TrainResult, opts: TrainOptions): string {
   const { rows } = result;
   const count = (n: number) => plural(n, 'row');
-  let out = `Trained on ${count(rows.train)}; tested on ${count(rows.test)}; dropped ${count(rows.dropped)}.\n`;
-  out += `Network: ${plural(result.config.featureNames.length, 'input')} -> ${opts.hidden.join(' -> ')} (${opts.activation}) -> ${plural(result.config.tasks.length, 'head')}; weighting ${opts.weighting}, ${opts.epochs} epochs.\n\n`;
+  const validated = rows.validation === undefined ? '' : `; validated on ${count(rows.validation)}`;
+  let out = `Trained on ${count(rows.train)}${validated}; tested on ${count(rows.test)}; dropped ${count(rows.dropped)}.\n`;
+  out += `Network: ${plural(result.config.featureNames.length, 'input')} -> ${opts.hidden.join(' -> ')} (${opts.activation}) -> ${plural(result.config.tasks.length, 'head')}; weighting ${opts.weighting}, ${epochText(result, opts)}.\n\n`;
   if (rows.test === 0) {
     out += 'No test rows (--test-split 0): no metrics.\n';
   } else {
