@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDialect, readRows } from '../../src/node/cli/data.js';
 import * as errors from '../../src/errors.js';
+import { parseDialect, readRows } from '../../src/node/cli/data.js';
 import { describeError, UsageError } from '../../src/node/cli/errors.js';
 import { run, tempDir } from './helpers.js';
 

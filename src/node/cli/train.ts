@@ -19,8 +19,8 @@ import {
 import type { MissingFeatures, Table, TaskKind } from '../../data/table.js';
 import { CellError, MtlgradError } from '../../errors.js';
 import type { HardSharing } from '../../mtl/architectures.js';
-import { predict } from '../../mtl/evaluate.js';
 import type { History } from '../../mtl/config.js';
+import { predict } from '../../mtl/evaluate.js';
 import { computeMetrics, type MetricValues } from '../../mtl/metrics.js';
 import {
   createWeighting,
