@@ -153,8 +153,11 @@ export function partScratch(p: Part): number {
   return align(gemmScratchBytes(MR, p.j1 - p.j0));
 }
 
-/** Below this many multiply-adds a product stays on one thread (waking workers costs ~10 µs). */
-const THREAD_MIN_WORK = 64 * 64 * 64;
+/**
+ * Below this many multiply-adds (about 70 µs on one thread) a product stays on one thread: waking a
+ * worker and waiting for it costs tens of µs, more than such a product gains from a second core.
+ */
+const THREAD_MIN_WORK = 128 * 128 * 64;
 
 /**
  * Splits C among `threads`: by 8-column panels when C is wide (each part packs only its columns of

@@ -47,7 +47,8 @@ describe('splitC', () => {
       for (const p of parts) if (p.j0 > 0) expect(p.j0 % 8).toBe(0);
     }
     expect(splitC(256, 256, 256, 2)).toHaveLength(4);
-    expect(splitC(64, 128, 64, 2)).toHaveLength(2);
+    expect(splitC(128, 128, 128, 2)).toHaveLength(2);
+    expect(splitC(64, 128, 64, 2)).toHaveLength(1);
     expect(splitC(256, 10, 256, 2).every((p) => p.j0 === 0 && p.j1 === 10)).toBe(true);
   });
 });
