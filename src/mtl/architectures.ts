@@ -44,7 +44,19 @@ export interface BuildOptions {
   dtype?: DType;
 }
 
-const BUILD_OPTIONS = ['inputs', 'tasks', 'activation', 'dropout', 'rng', 'dtype'] as const;
+export const BUILD_OPTIONS = ['inputs', 'tasks', 'activation', 'dropout', 'rng', 'dtype'] as const;
+
+/** An MLP of `sizes` with the activation after every layer, the output included (a trunk or an expert). */
+export function activatedMlp(sizes: readonly number[], options: BuildOptions): MLP {
+  const activation = options.activation ?? 'relu';
+  return new MLP(sizes, {
+    activation,
+    outputActivation: activation,
+    dropout: options.dropout ?? 0,
+    rng: options.rng,
+    dtype: options.dtype,
+  });
+}
 
 export class HardSharing extends Module<Tensor, Record<string, Tensor>> implements MultiTaskModel {
   readonly trunk: Module<Tensor, Tensor>;
@@ -78,14 +90,7 @@ export class HardSharing extends Module<Tensor, Record<string, Tensor>> implemen
         `HardSharing.build: hidden must list positive layer sizes, got [${String(hidden)}]`,
       );
     }
-    const activation = options.activation ?? 'relu';
-    const trunk = new MLP([inputs, ...hidden], {
-      activation,
-      outputActivation: activation,
-      dropout: options.dropout ?? 0,
-      rng,
-      dtype,
-    });
+    const trunk = activatedMlp([inputs, ...hidden], options);
     const heads: Record<string, Module<Tensor, Tensor>> = {};
     for (const t of options.tasks)
       heads[t.name] = new Linear(hidden[hidden.length - 1], outputWidth(t), { rng, dtype });
@@ -157,19 +162,8 @@ export class MMoE extends Module<Tensor, Record<string, Tensor>> implements Mult
     if (!Number.isInteger(options.experts) || options.experts < 1) {
       throw new ValueError(`MMoE.build: experts must be ≥ 1, got ${options.experts}`);
     }
-    const activation = options.activation ?? 'relu';
     const experts: Module<Tensor, Tensor>[] = [];
-    for (let e = 0; e < options.experts; e++) {
-      experts.push(
-        new MLP([inputs, ...hidden], {
-          activation,
-          outputActivation: activation,
-          dropout: options.dropout ?? 0,
-          rng,
-          dtype,
-        }),
-      );
-    }
+    for (let e = 0; e < options.experts; e++) experts.push(activatedMlp([inputs, ...hidden], options));
     const gates: Record<string, Module<Tensor, Tensor>> = {};
     const heads: Record<string, Module<Tensor, Tensor>> = {};
     for (const t of options.tasks) {

@@ -18,6 +18,8 @@ export {
   type SkippedMetric,
 } from './analysis.js';
 export { type BuildOptions, HardSharing, MMoE, type MultiTaskModel } from './architectures.js';
+export { ExtractionLayer, type ExtractionOptions } from './extraction.js';
+export { CGC, PLE } from './ple.js';
 export type { MultiTaskData } from './data.js';
 export { type EvaluateOptions, evaluate, predict, type TaskMetrics } from './evaluate.js';
 export { auc, computeMetrics, higherIsBetter, type MetricValues, macroF1, r2 } from './metrics.js';
