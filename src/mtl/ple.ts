@@ -23,16 +23,19 @@ import {
 
 type Towers = Record<string, Module<Tensor, Tensor>>;
 
-/** Per-task outputs of the last extraction layer's gates and the towers. */
+/**
+ * Per-task outputs of the last extraction layer's gates and the towers. `inputs(t)` gives task t's view of the
+ * shared outputs and its gate input; it builds them per task because trainers backpropagate each task's loss
+ * separately, and a node shared by all tasks would be freed after the first.
+ */
 function decodeTasks(
   layer: ExtractionLayer,
   towers: ModuleDict<Module<Tensor, Tensor>>,
-  shared: Tensor,
-  taskInput: (t: number) => Tensor,
+  inputs: (t: number) => { shared: Tensor; h: Tensor },
 ): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
   layer.taskNames.forEach((name, t) => {
-    const h = taskInput(t);
+    const { shared, h } = inputs(t);
     const mixed = layer.taskMixture(name, h, layer.taskOutputs(name, h), shared);
     out[name] = towers.modules[name].forward(mixed);
   });
@@ -79,7 +82,7 @@ export class CGC extends Module<Tensor, Record<string, Tensor>> implements Multi
   }
 
   decode(z: Tensor, x: Tensor): Record<string, Tensor> {
-    return decodeTasks(this.extraction, this.towers, z, () => x);
+    return decodeTasks(this.extraction, this.towers, () => ({ shared: z, h: x }));
   }
 
   forward(x: Tensor): Record<string, Tensor> {
@@ -159,12 +162,12 @@ export class PLE extends Module<Tensor, Record<string, Tensor>> implements Multi
   }
 
   decode(z: Tensor, x: Tensor): Record<string, Tensor> {
-    if (this.levels.length === 1) return decodeTasks(this.last, this.towers, z, () => x);
+    if (this.levels.length === 1) return decodeTasks(this.last, this.towers, () => ({ shared: z, h: x }));
     const S = this.last.shared.length;
-    const shared = slice(z, [null, [0, S]]);
-    return decodeTasks(this.last, this.towers, shared, (t) =>
-      squeeze(slice(z, [null, [S + t, S + t + 1]]), 1),
-    );
+    return decodeTasks(this.last, this.towers, (t) => ({
+      shared: slice(z, [null, [0, S]]),
+      h: squeeze(slice(z, [null, [S + t, S + t + 1]]), 1),
+    }));
   }
 
   forward(x: Tensor): Record<string, Tensor> {

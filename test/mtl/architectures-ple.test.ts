@@ -1,0 +1,227 @@
+/** CGC and PLE (Tang et al. 2020): shapes, gates, gradients, state dicts, training, and PLE(1 level) = CGC. */
+import { describe, expect, it } from 'vitest';
+import { tensor } from '../../src/autograd/create.js';
+import { mul } from '../../src/autograd/ops/binary.js';
+import { sum } from '../../src/autograd/ops/reduce.js';
+import { concat } from '../../src/autograd/ops/shape.js';
+import type { Tensor } from '../../src/autograd/tensor.js';
+import { ValueError } from '../../src/errors.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/io/index.js';
+import { CGC, evaluate, fit, PCGrad, PLE, type TaskSpec } from '../../src/mtl/index.js';
+import { Rng } from '../../src/tensor/rng.js';
+import { assertGradcheck } from '../../src/testing/gradcheck.js';
+import { fixedR, moduleGradError } from '../nn/helpers.js';
+
+const tasks: TaskSpec[] = [
+  { name: 'cls', kind: 'classification', classes: 3 },
+  { name: 'bin', kind: 'binary' },
+  { name: 'reg', kind: 'regression' },
+];
+const widths = { cls: 3, bin: 1, reg: 1 };
+
+type Opts = Partial<Parameters<typeof CGC.build>[0]>;
+const cgc = (seed: number, o: Opts = {}) =>
+  CGC.build({
+    inputs: 3,
+    tasks,
+    sharedExperts: 2,
+    taskExperts: 1,
+    expertHidden: [4],
+    rng: new Rng(seed),
+    ...o,
+  });
+const ple = (seed: number, levels: number, o: Opts = {}) =>
+  PLE.build({
+    inputs: 3,
+    tasks,
+    sharedExperts: 2,
+    taskExperts: 1,
+    expertHidden: [4],
+    levels,
+    rng: new Rng(seed),
+    ...o,
+  });
+
+function inputs(n: number, seed: number, dtype: 'float32' | 'float64' = 'float32'): Tensor {
+  const rng = new Rng(seed);
+  return tensor(
+    Array.from({ length: n }, () => [rng.normal(), rng.normal(), rng.normal()]),
+    { dtype },
+  );
+}
+
+const all = (out: Record<string, Tensor>) => concat([out.cls, out.bin, out.reg], 1);
+
+/** A three-task problem where every task depends on the same two directions of x. */
+function toyData(n: number, seed: number) {
+  const rng = new Rng(seed);
+  const x: number[][] = [];
+  const y = { cls: [] as number[], bin: [] as number[], reg: [] as number[] };
+  for (let i = 0; i < n; i++) {
+    const a = rng.normal();
+    const b = rng.normal();
+    x.push([a, b, a * b]);
+    y.cls.push(a > 0.5 ? 2 : a < -0.5 ? 0 : 1);
+    y.bin.push(b > 0 ? 1 : 0);
+    y.reg.push(a + 2 * b);
+  }
+  return { x: tensor(x), y };
+}
+
+describe('CGC and PLE shapes', () => {
+  it('give one output per task sized for its kind, with and without towers', () => {
+    const x = inputs(7, 1);
+    for (const model of [
+      cgc(1),
+      cgc(1, { towerHidden: [5, 3] }),
+      ple(1, 1),
+      ple(1, 3, { towerHidden: [6] }),
+    ]) {
+      const out = model.forward(x);
+      expect(Object.keys(out)).toEqual(['cls', 'bin', 'reg']);
+      for (const t of tasks) expect(out[t.name].shape).toEqual([7, widths[t.name as keyof typeof widths]]);
+    }
+  });
+
+  it('encode the shared experts (and, above one level, each task input of the last level)', () => {
+    const x = inputs(5, 2);
+    expect(cgc(1).encode(x).shape).toEqual([5, 2, 4]);
+    expect(ple(1, 1).encode(x).shape).toEqual([5, 2, 4]);
+    expect(ple(1, 3).encode(x).shape).toEqual([5, 2 + 3, 4]);
+  });
+
+  it('towers are MLPs over towerHidden; without it the heads are linear', () => {
+    const keys = Object.keys(cgc(1, { towerHidden: [5] }).stateDict());
+    expect(keys).toContain('towers.cls.layers.1.weight');
+    expect(Object.keys(cgc(1).stateDict())).toContain('towers.cls.weight');
+  });
+
+  it('split parameters into shared and per-task sets that cover the model exactly once', () => {
+    for (const model of [cgc(1), ple(1, 1), ple(1, 3, { towerHidden: [4] })]) {
+      const parts = [...model.sharedParameters(), ...model.taskNames.flatMap((t) => model.taskParameters(t))];
+      expect(new Set(parts).size).toBe(parts.length);
+      expect(new Set(parts)).toEqual(new Set(model.parameters()));
+    }
+  });
+});
+
+describe('gates', () => {
+  it('are softmax weights: positive, each row summing to 1, over own plus shared experts', () => {
+    const x = inputs(6, 3);
+    const layers = [cgc(2, { taskExperts: 3 }).extraction, ple(2, 2).levels.at(0)];
+    for (const layer of layers) {
+      for (const name of ['cls', 'bin', 'reg']) {
+        const g = layer.gateWeights(name, x);
+        const width = layer.experts.modules[name].length + layer.shared.length;
+        expect(g.shape).toEqual([6, width]);
+        for (let r = 0; r < 6; r++) {
+          const row = Array.from(g.data.subarray(r * width, (r + 1) * width));
+          for (const v of row) expect(v).toBeGreaterThan(0);
+          expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+        }
+      }
+    }
+  });
+
+  it("a task's mixture is Σ_e g_e·expert_e, its own experts first, computed by hand", () => {
+    const layer = cgc(4, { taskExperts: 2 }).extraction;
+    const x = inputs(3, 4);
+    const own = layer.taskOutputs('bin', x);
+    const shared = layer.sharedOutputs(x);
+    const g = layer.gateWeights('bin', x);
+    const mixed = layer.taskMixture('bin', x, own, shared);
+    const H = 4;
+    for (let r = 0; r < 3; r++) {
+      for (let h = 0; h < H; h++) {
+        const experts = [own[0].data[r * H + h], own[1].data[r * H + h]];
+        for (let s = 0; s < 2; s++) experts.push(shared.data[(r * 2 + s) * H + h]);
+        const want = experts.reduce((acc, e, i) => acc + g.data[r * 4 + i] * e, 0);
+        expect(mixed.data[r * H + h]).toBeCloseTo(want, 5);
+      }
+    }
+  });
+});
+
+describe('gradients (float64, central differences)', () => {
+  const tanh64 = { activation: 'tanh', dtype: 'float64', towerHidden: [3] } as const;
+  for (const [label, build] of [
+    ['CGC', () => cgc(5, tanh64)],
+    ['PLE, 2 levels', () => ple(5, 2, tanh64)],
+  ] as const) {
+    it(`${label}: with respect to the input`, () => {
+      const model = build();
+      assertGradcheck((x) => all(model.forward(x)), [inputs(3, 6, 'float64')]);
+    });
+
+    it(`${label}: with respect to every parameter`, () => {
+      const model = build();
+      const x = inputs(3, 7, 'float64');
+      const R = fixedR([3, 5]);
+      expect(moduleGradError(model as never, () => sum(mul(all(model.forward(x)), R)))).toBeLessThan(1e-6);
+    });
+  }
+});
+
+describe('state dicts', () => {
+  it('round-trip through safetensors and give identical predictions', () => {
+    const x = inputs(9, 8);
+    for (const [a, b] of [
+      [cgc(1, { towerHidden: [4] }), cgc(2, { towerHidden: [4] })],
+      [ple(1, 3, { towerHidden: [4] }), ple(2, 3, { towerHidden: [4] })],
+    ]) {
+      const want = Array.from(all(a.forward(x)).data);
+      expect(Array.from(all(b.forward(x)).data)).not.toEqual(want);
+      b.loadStateDict(decodeSafetensors(encodeSafetensors(a.stateDict())).tensors);
+      expect(Array.from(all(b.forward(x)).data)).toEqual(want);
+    }
+  });
+
+  it('a PLE with one level is a CGC with the same weights', () => {
+    const c = cgc(3, { towerHidden: [4] });
+    const p = ple(4, 1, { towerHidden: [4] });
+    const renamed = Object.fromEntries(
+      Object.entries(c.stateDict()).map(([k, v]) => [k.replace(/^extraction\./, 'levels.0.'), v]),
+    );
+    p.loadStateDict(renamed); // strict: the key sets must match exactly
+    const x = inputs(6, 9);
+    expect(Array.from(all(p.forward(x)).data)).toEqual(Array.from(all(c.forward(x)).data));
+  });
+});
+
+describe('training with fit', () => {
+  for (const [label, build] of [
+    ['CGC', () => cgc(1, { expertHidden: [8], towerHidden: [8] })],
+    ['PLE', () => ple(1, 2, { expertHidden: [8], towerHidden: [8] })],
+  ] as const) {
+    it(`${label} lowers every task's held-out loss, with loss and gradient weightings`, () => {
+      for (const weighting of [undefined, new PCGrad({ seed: 1 })]) {
+        const model = build();
+        const test = toyData(100, 2);
+        const before = evaluate(model, test, { tasks });
+        fit(model, toyData(200, 1), { tasks, epochs: 15, batchSize: 32, lr: 0.01, weighting });
+        const after = evaluate(model, test, { tasks });
+        for (const t of tasks) expect(after[t.name].loss).toBeLessThan(0.8 * before[t.name].loss);
+      }
+    });
+  }
+});
+
+describe('build options', () => {
+  it('reject bad values and unknown keys with a ValueError naming them', () => {
+    expect(() => cgc(1, { sharedExperts: 0 })).toThrow(
+      /CGC.build: sharedExperts must be an integer ≥ 1, got 0/,
+    );
+    expect(() => cgc(1, { taskExperts: -1 })).toThrow(/taskExperts must be an integer ≥ 0/);
+    expect(() => cgc(1, { expertHidden: [] })).toThrow(/expertHidden must list positive layer sizes/);
+    expect(() => cgc(1, { towerHidden: [2.5] })).toThrow(/towerHidden must list positive layer sizes/);
+    expect(() => ple(1, 0)).toThrow(/PLE.build: levels must be an integer ≥ 1, got 0/);
+    expect(() => ple(1, 2, { taskExpert: 1 } as never)).toThrow(ValueError);
+    expect(() => ple(1, 2, { taskExpert: 1 } as never)).toThrow(/taskExpert/);
+  });
+
+  it('taskExperts 0 leaves only the shared experts in every gate', () => {
+    const layer = cgc(1, { taskExperts: 0 }).extraction;
+    expect(layer.gateWeights('reg', inputs(2, 1)).shape).toEqual([2, 2]);
+    expect(cgc(1, { taskExperts: 0 }).forward(inputs(2, 1)).cls.shape).toEqual([2, 3]);
+  });
+});
