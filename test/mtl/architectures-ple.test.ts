@@ -5,6 +5,7 @@ import { mul } from '../../src/autograd/ops/binary.js';
 import { sum } from '../../src/autograd/ops/reduce.js';
 import { concat } from '../../src/autograd/ops/shape.js';
 import type { Tensor } from '../../src/autograd/tensor.js';
+import { PENGUIN_MEASUREMENTS, penguinsRows } from '../../src/data/index.js';
 import { ValueError } from '../../src/errors.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/index.js';
 import { CGC, evaluate, fit, PCGrad, PLE, type TaskSpec } from '../../src/mtl/index.js';
@@ -224,4 +225,45 @@ describe('build options', () => {
     expect(layer.gateWeights('reg', inputs(2, 1)).shape).toEqual([2, 2]);
     expect(cgc(1, { taskExperts: 0 }).forward(inputs(2, 1)).cls.shape).toEqual([2, 3]);
   });
+});
+
+describe('on the penguins data', () => {
+  // Species (3 classes) and sex (binary, missing for a few birds) from the four measurements, standardised here.
+  const rows = penguinsRows().filter((r) => PENGUIN_MEASUREMENTS.every((c) => r[c] !== null));
+  const cols = PENGUIN_MEASUREMENTS.map((c) => rows.map((r) => r[c] as number));
+  const stats = cols.map((v) => {
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    return { mean, sd: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length) };
+  });
+  const data = {
+    x: tensor(rows.map((_, i) => cols.map((v, j) => (v[i] - stats[j].mean) / stats[j].sd))),
+    y: {
+      species: rows.map((r) => ['Adelie', 'Chinstrap', 'Gentoo'].indexOf(r.Species)),
+      sex: rows.map((r) => (r.Sex === 'MALE' ? 1 : r.Sex === 'FEMALE' ? 0 : Number.NaN)),
+    },
+  };
+  const penguinTasks: TaskSpec[] = [
+    { name: 'species', kind: 'classification', classes: 3 },
+    { name: 'sex', kind: 'binary' },
+  ];
+  const base = {
+    inputs: 4,
+    tasks: penguinTasks,
+    sharedExperts: 2,
+    taskExperts: 1,
+    expertHidden: [8],
+    towerHidden: [8],
+  };
+  for (const [label, build] of [
+    ['CGC', () => CGC.build({ ...base, rng: new Rng(1) })],
+    ['PLE', () => PLE.build({ ...base, levels: 2, rng: new Rng(1) })],
+  ] as const) {
+    it(`${label} learns species and sex`, () => {
+      const model = build();
+      fit(model, data, { tasks: penguinTasks, epochs: 30, batchSize: 32, lr: 0.01, seed: 1 });
+      const m = evaluate(model, data, { tasks: penguinTasks });
+      expect(m.species.accuracy!).toBeGreaterThan(0.95);
+      expect(m.sex.accuracy!).toBeGreaterThan(0.8);
+    });
+  }
 });
