@@ -54,7 +54,14 @@ export class ExtractionLayer extends Module<Tensor, Tensor> {
     sharedGate?: Module<Tensor, Tensor> | null;
   }) {
     super();
-    const names = Object.keys(parts.gates);
+    const names = Object.keys(parts?.gates ?? {});
+    if (!Array.isArray(parts?.shared) || parts.shared.length === 0 || names.length === 0) {
+      throw new ValueError(
+        'ExtractionLayer: expected {shared: Module[] (at least one), experts: {task: Module[]}, gates: {task: Module}}',
+      );
+    }
+    for (const n of Object.keys(parts.experts ?? {}))
+      if (!names.includes(n)) throw new ValueError(`ExtractionLayer: task '${n}' has experts but no gate`);
     this.shared = this.registerModule('shared', new ModuleList(parts.shared));
     const experts: Record<string, ModuleList<Module<Tensor, Tensor>>> = {};
     for (const n of names) experts[n] = new ModuleList(parts.experts[n] ?? []);

@@ -18,11 +18,11 @@ export {
   type SkippedMetric,
 } from './analysis.js';
 export { type BuildOptions, HardSharing, MMoE, type MultiTaskModel } from './architectures.js';
-export { ExtractionLayer, type ExtractionOptions } from './extraction.js';
-export { CGC, PLE } from './ple.js';
 export type { MultiTaskData } from './data.js';
 export { type EvaluateOptions, evaluate, predict, type TaskMetrics } from './evaluate.js';
+export { ExtractionLayer, type ExtractionOptions } from './extraction.js';
 export { auc, computeMetrics, higherIsBetter, type MetricValues, macroF1, r2 } from './metrics.js';
+export { CGC, PLE } from './ple.js';
 export {
   createWeighting,
   TASK_KIND_NAMES,

@@ -51,6 +51,7 @@ function checkTowers(where: string, names: readonly string[], towers: Towers): v
   }
 }
 
+/** Customized Gate Control: one extraction layer (without a shared gate) and one tower per task. */
 export class CGC extends Module<Tensor, Record<string, Tensor>> implements MultiTaskModel {
   readonly extraction: ExtractionLayer;
   readonly towers: ModuleDict<Module<Tensor, Tensor>>;
@@ -100,6 +101,7 @@ export class CGC extends Module<Tensor, Record<string, Tensor>> implements Multi
   }
 }
 
+/** Progressive Layered Extraction: extraction layers, each with a shared gate but the last, and one tower per task. */
 export class PLE extends Module<Tensor, Record<string, Tensor>> implements MultiTaskModel {
   readonly levels: ModuleList<ExtractionLayer>;
   readonly towers: ModuleDict<Module<Tensor, Tensor>>;
@@ -120,6 +122,12 @@ export class PLE extends Module<Tensor, Record<string, Tensor>> implements Multi
         );
     });
     const names = levels[0].taskNames;
+    levels.forEach((l, i) => {
+      if (l.taskNames.join() !== names.join())
+        throw new ValueError(
+          `PLE: level ${i} has tasks ${l.taskNames.join(', ')}, level 0 has ${names.join(', ')}`,
+        );
+    });
     checkTowers('PLE', names, parts.towers);
     this.levels = this.registerModule('levels', new ModuleList(levels));
     this.towers = this.registerModule('towers', new ModuleDict(parts.towers));

@@ -8,7 +8,7 @@ import type { Tensor } from '../../src/autograd/tensor.js';
 import { PENGUIN_MEASUREMENTS, penguinsRows } from '../../src/data/index.js';
 import { ValueError } from '../../src/errors.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/index.js';
-import { CGC, evaluate, fit, PCGrad, PLE, type TaskSpec } from '../../src/mtl/index.js';
+import { CGC, ExtractionLayer, evaluate, fit, PCGrad, PLE, type TaskSpec } from '../../src/mtl/index.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { assertGradcheck } from '../../src/testing/gradcheck.js';
 import { fixedR, moduleGradError } from '../nn/helpers.js';
@@ -218,6 +218,24 @@ describe('build options', () => {
     expect(() => ple(1, 0)).toThrow(/PLE.build: levels must be an integer ≥ 1, got 0/);
     expect(() => ple(1, 2, { taskExpert: 1 } as never)).toThrow(ValueError);
     expect(() => ple(1, 2, { taskExpert: 1 } as never)).toThrow(/taskExpert/);
+  });
+
+  it('the constructors check the parts they are given', () => {
+    const withGate = ple(1, 2).levels.at(0);
+    const towers = cgc(1).towers.modules;
+    expect(() => new CGC({ extraction: withGate, towers })).toThrow(
+      /CGC: the extraction layer must not have a shared gate/,
+    );
+    expect(() => new CGC({ extraction: cgc(1).extraction, towers: { cls: towers.cls } })).toThrow(
+      /CGC: expected one tower per task \(cls, bin, reg\), got towers for cls/,
+    );
+    expect(() => new PLE({ levels: [], towers })).toThrow(/PLE: expected \{levels/);
+    expect(() => new PLE({ levels: [withGate], towers })).toThrow(
+      /PLE: level 0 is the last and must not have a shared gate/,
+    );
+    expect(() => new ExtractionLayer({ shared: [], experts: {}, gates: {} })).toThrow(
+      /ExtractionLayer: expected/,
+    );
   });
 
   it('taskExperts 0 leaves only the shared experts in every gate', () => {
