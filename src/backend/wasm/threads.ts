@@ -16,6 +16,8 @@ export const CONTROL = 0;
 const ARGS = 16;
 const ARG_STRIDE = 16;
 export const MAX_PARTS = 32;
+/** How long a thread spins on the control block before it sleeps (ms). */
+const SPIN_MS = 0.5;
 /** Bytes the control block needs at address CONTROL. */
 export const CONTROL_BYTES = (ARGS + ARG_STRIDE * MAX_PARTS) * 4;
 
@@ -27,6 +29,10 @@ const start = (init) => {
   const ctl = new Int32Array(init.memory.buffer, ${CONTROL}, ${CONTROL_BYTES / 4});
   let seen = Atomics.load(ctl, 0);
   for (;;) {
+    // Spin briefly before sleeping: products come in bursts (a training step), and waking from
+    // Atomics.wait costs tens of microseconds, more than a small product takes.
+    const until = performance.now() + ${SPIN_MS};
+    while (Atomics.load(ctl, 0) === seen && performance.now() < until) {}
     Atomics.wait(ctl, 0, seen);
     seen = Atomics.load(ctl, 0);
     if (seen < 0) return;
@@ -142,8 +148,9 @@ export class ThreadPool {
 
   private waitDone(count: number): void {
     const ctl = this.ctl;
+    const until = performance.now() + SPIN_MS;
     for (let done = Atomics.load(ctl, 3); done < count; done = Atomics.load(ctl, 3)) {
-      if (!this.canBlock) continue;
+      if (!this.canBlock || performance.now() < until) continue;
       try {
         Atomics.wait(ctl, 3, done, 50);
       } catch {
