@@ -56,7 +56,8 @@ export function getBackend(): BackendName {
 
 export function backendInfo(): BackendInfo {
   const f = wasmFeatures();
-  const threads = current === 'wasm' ? threadsWanted : 1;
+  // Once the pool runs, what it really started (a page may refuse workers); before, what is asked.
+  const threads = current !== 'wasm' ? 1 : pool !== null ? pool.size + 1 : threadsWanted;
   return { backend: current, simd: f.simd, relaxedSimd: f.relaxedSimd, threads };
 }
 

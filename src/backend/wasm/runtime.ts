@@ -10,7 +10,7 @@
 import { type WasmMemory, wasmApi } from './api.js';
 import { wasmFeatures } from './features.js';
 import { buildGemmModule, GEMM_ACCUMULATE, GEMM_RELU, gemmScratchBytes, NR } from './gemm.js';
-import { CONTROL_BYTES, type ThreadPool } from './threads.js';
+import { CONTROL_BYTES, MAX_PARTS, type ThreadPool } from './threads.js';
 
 const PAGE = 65536;
 /** The most memory the kernels may hold: 64 MiB. */
@@ -168,7 +168,7 @@ const THREAD_MIN_WORK = 128 * 128 * 64;
 export function splitC(m: number, n: number, k: number, threads: number): Part[] {
   const whole = [{ i0: 0, i1: m, j0: 0, j1: n, scratch: 0 }];
   if (threads <= 1 || m * n * k < THREAD_MIN_WORK) return whole;
-  const pieces = m * n * k >= 8 * THREAD_MIN_WORK ? 2 * threads : threads;
+  const pieces = Math.min(MAX_PARTS, m * n * k >= 8 * THREAD_MIN_WORK ? 2 * threads : threads);
   const cut = (len: number, unit: number) => {
     const step = Math.ceil(len / pieces / unit) * unit;
     const out: [number, number][] = [];

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { wasmFeatures } from '../../../src/backend/wasm/features.js';
 import { type GemmCall, runGemm, splitC, WasmKernels } from '../../../src/backend/wasm/runtime.js';
-import { ThreadPool } from '../../../src/backend/wasm/threads.js';
+import { MAX_PARTS, ThreadPool } from '../../../src/backend/wasm/threads.js';
 import { randomValues, testRng } from '../../support/reference.js';
 
 function call(m: number, n: number, k: number, ta: boolean, tb: boolean, seed: number): GemmCall {
@@ -49,6 +49,8 @@ describe('splitC', () => {
     expect(splitC(256, 256, 256, 2)).toHaveLength(4);
     expect(splitC(128, 128, 128, 2)).toHaveLength(2);
     expect(splitC(64, 128, 64, 2)).toHaveLength(1);
+    // Never more parts than the control block holds, whatever the thread count.
+    expect(splitC(1024, 1024, 1024, 32).length).toBeLessThanOrEqual(MAX_PARTS);
     expect(splitC(256, 10, 256, 2).every((p) => p.j0 === 0 && p.j1 === 10)).toBe(true);
   });
 });
