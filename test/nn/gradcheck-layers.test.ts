@@ -21,27 +21,22 @@ import { assertGradcheck } from '../../src/testing/gradcheck.js';
 import { arb, fc, fixedR, moduleGradError, RUNS } from './helpers.js';
 
 const dim = (max = 4) => fc.integer({ min: 1, max });
+/** x [N, in], weight [out, in], bias [out] of small random sizes. */
+const linearArgs = fc
+  .tuple(dim(5), dim(4), dim(4))
+  .chain(([n, i, o]) =>
+    fc.tuple(arb.tensor({ shape: [n, i] }), arb.tensor({ shape: [o, i] }), arb.tensor({ shape: [o] })),
+  );
 
 describe('linear with a fused ReLU', () => {
   it('gradcheck (float64) away from the kink', () => {
     // Pre-activations are kept away from 0 so the finite differences do not straddle the kink.
     fc.assert(
-      fc.property(
-        fc
-          .tuple(dim(5), dim(4), dim(4))
-          .chain(([n, i, o]) =>
-            fc.tuple(
-              arb.tensor({ shape: [n, i] }),
-              arb.tensor({ shape: [o, i] }),
-              arb.tensor({ shape: [o] }),
-            ),
-          ),
-        ([x, w, b]) => {
-          const z = linear(x, w, b).data;
-          fastCheck.pre(z.every((v) => Math.abs(v) > 1e-3));
-          assertGradcheck((x, w, b) => linear(x, w, b, { activation: 'relu' }), [x, w, b]);
-        },
-      ),
+      fc.property(linearArgs, ([x, w, b]) => {
+        const z = linear(x, w, b).data;
+        fastCheck.pre(z.every((v) => Math.abs(v) > 1e-3));
+        assertGradcheck((x, w, b) => linear(x, w, b, { activation: 'relu' }), [x, w, b]);
+      }),
       { numRuns: RUNS },
     );
   });
@@ -96,20 +91,9 @@ describe('linear with a fused ReLU', () => {
 describe('linear (fused op)', () => {
   it('gradcheck: x [N, in], weight, bias', () => {
     fc.assert(
-      fc.property(
-        fc
-          .tuple(dim(5), dim(4), dim(4))
-          .chain(([n, i, o]) =>
-            fc.tuple(
-              arb.tensor({ shape: [n, i] }),
-              arb.tensor({ shape: [o, i] }),
-              arb.tensor({ shape: [o] }),
-            ),
-          ),
-        ([x, w, b]) => {
-          assertGradcheck((x, w, b) => linear(x, w, b), [x, w, b]);
-        },
-      ),
+      fc.property(linearArgs, ([x, w, b]) => {
+        assertGradcheck((x, w, b) => linear(x, w, b), [x, w, b]);
+      }),
       { numRuns: RUNS },
     );
   });
