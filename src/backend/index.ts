@@ -6,6 +6,7 @@
 import { ValueError } from '../errors.js';
 import type { Storage } from '../tensor/dtype.js';
 import { type MatmulArgs, matmulKernel } from '../tensor/matmul.js';
+import { ResidentAdam } from './wasm/adam-runtime.js';
 import { wasmFeatures } from './wasm/features.js';
 import { type GemmCall, runGemm, WasmKernels } from './wasm/runtime.js';
 import { defaultThreadCount, ThreadPool } from './wasm/threads.js';
@@ -133,4 +134,21 @@ function jsGemm(args: GemmArgs): void {
   if (args.relu === true) {
     for (let i = cOffset, end = cOffset + m * n; i < end; i++) if (!(c[i] > 0) && c[i] === c[i]) c[i] = 0;
   }
+}
+
+export type { AdamScalars, AdamVariant, ResidentAdam } from './wasm/adam-runtime.js';
+
+/**
+ * Smaller parameters (biases, narrow heads) keep the JS Adam kernel: each resident state owns a
+ * whole 64 KiB memory page, and their update costs microseconds either way.
+ */
+const RESIDENT_ADAM_MIN = 1024;
+
+/**
+ * A wasm-resident float32 Adam state for a parameter of `size` elements, or null where the JS
+ * kernel runs it instead (the 'js' backend, or a small parameter).
+ */
+export function createResidentAdam(size: number): ResidentAdam | null {
+  if (current !== 'wasm' || size < RESIDENT_ADAM_MIN) return null;
+  return new ResidentAdam(size);
 }

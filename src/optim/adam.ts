@@ -6,6 +6,7 @@
  *   step_size = lr / (1 − β1^t);  denom = √v / √(1 − β2^t) + eps;  w ← w + (−step_size·m) / denom.
  */
 import type { Tensor } from '../autograd/tensor.js';
+import { createResidentAdam, getBackend, type ResidentAdam } from '../backend/index.js';
 import { ValueError } from '../errors.js';
 import { checkNonNegative } from '../options.js';
 import type { Storage } from '../tensor/dtype.js';
@@ -46,6 +47,11 @@ interface AdamState {
   expAvgSq: Storage;
   /** AMSGrad's running maximum of expAvgSq (null without amsgrad). */
   maxExpAvgSq: Storage | null;
+  /**
+   * float32 on the wasm backend: the state kept in WebAssembly memory (its views are the buffers
+   * above); null where the JS kernel runs; undefined until the first wasm step decides.
+   */
+  resident?: ResidentAdam | null;
 }
 
 function validateAdam(h: AdamHyper, where: string): void {
@@ -143,6 +149,28 @@ abstract class AdamBase extends Optimizer<AdamHyper, AdamState> {
             bc2Sqrt,
             maximize,
           );
+        } else if (getBackend() === 'wasm' && resident(s, p.size) !== null) {
+          (s.resident as ResidentAdam).step(
+            p.data,
+            grad.data as Float32Array,
+            {
+              decoupled,
+              l2: l2 !== 0,
+              amsgrad: vmax !== null,
+              maximize,
+            },
+            {
+              beta1,
+              beta2,
+              omb1: 1 - beta1,
+              omb2: 1 - beta2,
+              negStep: -stepSize,
+              bc2Sqrt,
+              eps,
+              l2,
+              decay,
+            },
+          );
         } else {
           adamF32(
             p.data,
@@ -218,6 +246,26 @@ export class AdamW extends AdamBase {
   }
 }
 
+/**
+ * The state's wasm-resident copy, created on its first wasm step (null for a small parameter); the
+ * state's buffers become views of it, with their values copied in (a loaded state dict, or steps
+ * taken on the JS backend).
+ */
+function resident(s: AdamState, size: number): ResidentAdam | null {
+  if (s.resident === undefined) s.resident = createResidentAdam(size);
+  const r = s.resident;
+  if (r === null) return null;
+  if (s.expAvg !== r.m) s.expAvg = adopt(r.m, s.expAvg);
+  if (s.expAvgSq !== r.v) s.expAvgSq = adopt(r.v, s.expAvgSq);
+  if (s.maxExpAvgSq !== null && s.maxExpAvgSq !== r.vmax) s.maxExpAvgSq = adopt(r.vmax, s.maxExpAvgSq);
+  return r;
+}
+
+function adopt(view: Float32Array, values: Storage): Float32Array {
+  view.set(values);
+  return view;
+}
+
 function zeros(p: Tensor): Storage {
   return p.dtype === 'float64' ? new Float64Array(p.size) : new Float32Array(p.size);
 }
@@ -270,7 +318,7 @@ export function adamF64(
 }
 
 /** float32: every operation rounds to float32 (Math.fround / fma32), as torch computes in float. */
-function adamF32(
+export function adamF32(
   p: Float32Array,
   g: Float32Array,
   m: Float32Array,

@@ -199,6 +199,65 @@ export class Code {
   f32x4Max(): this {
     return this.simd(0xe9);
   }
+  f32x4Sub(): this {
+    return this.simd(0xe5);
+  }
+  f32x4Div(): this {
+    return this.simd(0xe7);
+  }
+  f32x4Neg(): this {
+    return this.simd(0xe1);
+  }
+  f32x4Sqrt(): this {
+    return this.simd(0xe3);
+  }
+  /** Lanes 0 and 1 of an f32x4 widened to an f64x2 (exactly). */
+  f64x2PromoteLowF32x4(): this {
+    return this.simd(0x5f);
+  }
+  /** An f64x2 rounded to float32 into lanes 0 and 1; lanes 2 and 3 are zero. */
+  f32x4DemoteF64x2Zero(): this {
+    return this.simd(0x5e);
+  }
+  f64x2Add(): this {
+    return this.simd(0xf0);
+  }
+  f64x2Sub(): this {
+    return this.simd(0xf1);
+  }
+  f64x2Mul(): this {
+    return this.simd(0xf2);
+  }
+  /** Lane-wise comparisons: all ones where true, zeros where false (NaN compares false, but ne). */
+  f64x2Eq(): this {
+    return this.simd(0x47);
+  }
+  f64x2Ne(): this {
+    return this.simd(0x48);
+  }
+  f64x2Gt(): this {
+    return this.simd(0x4a);
+  }
+  v128And(): this {
+    return this.simd(0x4e);
+  }
+  /** a & ~b. */
+  v128AndNot(): this {
+    return this.simd(0x4f);
+  }
+  v128Xor(): this {
+    return this.simd(0x51);
+  }
+  /** (a & mask) | (b & ~mask), operands pushed as a, b, mask. */
+  v128Bitselect(): this {
+    return this.simd(0x52);
+  }
+  /** Bytes of a and b picked by 16 constant lane indices (0–15 from a, 16–31 from b). */
+  i8x16Shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16 || lanes.some((l) => !(Number.isInteger(l) && l >= 0 && l < 32)))
+      throw new RangeError('Code.i8x16Shuffle: expected 16 lane indices in [0, 32)');
+    return this.simd(0x0d, ...lanes);
+  }
   /** Relaxed SIMD fused (or not) multiply-add: a·b + c. Validate before using it. */
   f32x4RelaxedMadd(): this {
     return this.simd(0x105);
