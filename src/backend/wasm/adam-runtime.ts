@@ -5,8 +5,9 @@
  * moment views stay valid: the optimiser keeps them as its state buffers (state dicts, and the JS
  * kernel if the backend is switched, read and write them directly).
  */
-import { type WasmMemory, wasmApi } from './api.js';
+
 import { ADAM_SCALARS, buildAdamModule } from './adam.js';
+import { type WasmMemory, wasmApi } from './api.js';
 
 const PAGE = 65536;
 

@@ -11,8 +11,7 @@ import { type AdamVariant, ResidentAdam } from '../../../src/backend/wasm/adam-r
 import { type WasmApi, wasmApi } from '../../../src/backend/wasm/api.js';
 import { wasmFeatures } from '../../../src/backend/wasm/features.js';
 import { ModuleBuilder } from '../../../src/backend/wasm/module.js';
-import { Adam, AdamW } from '../../../src/optim/adam.js';
-import { adamF32 } from '../../../src/optim/adam.js';
+import { Adam, AdamW, adamF32 } from '../../../src/optim/adam.js';
 import { exact32 } from '../../optim/exact-reference.js';
 
 const W = wasmApi as WasmApi;
