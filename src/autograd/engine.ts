@@ -180,12 +180,17 @@ function addGrad(grads: Map<Tensor, Accum>, t: Tensor, g: Storage): void {
     grads.set(t, { data: g, owned: false });
     return;
   }
-  if (!acc.owned) {
-    acc.data = acc.data.slice();
-    acc.owned = true;
-  }
   const a = acc.data;
-  for (let i = 0, n = a.length; i < n; i++) a[i] += g[i];
+  const n = a.length;
+  if (!acc.owned) {
+    // The first sum goes to a new array: one pass, where copying the borrowed one first takes two.
+    const s = a instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+    for (let i = 0; i < n; i++) s[i] = a[i] + g[i];
+    acc.data = s;
+    acc.owned = true;
+    return;
+  }
+  for (let i = 0; i < n; i++) a[i] += g[i];
 }
 
 function accumulateLeaf(t: Tensor, acc: Accum): void {
