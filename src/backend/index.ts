@@ -88,17 +88,22 @@ function wasmRuntime(): { kernels: WasmKernels; pool: ThreadPool | null } {
 
 /** C (+)= op(A)·op(B) (+ bias, ReLU) on the current backend. */
 export function gemm(args: GemmArgs): void {
-  if (current === 'wasm' && wasmGemm(args)) return;
+  if (wasmGemm(args)) return;
   jsGemm(args);
+}
+
+/** The wasm runtime for float32 work of `work` multiply-adds, or null where the JS kernels run it. */
+export function wasmRuntimeFor(work: number): { kernels: WasmKernels; pool: ThreadPool | null } | null {
+  return current === 'wasm' && work >= WASM_MIN_WORK ? wasmRuntime() : null;
 }
 
 function wasmGemm(args: GemmArgs): boolean {
   const { a, b, c, m, n, k } = args;
   if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) return false;
-  if (m * n * k < WASM_MIN_WORK) return false;
   const bias = args.bias ?? null;
   if (bias !== null && !(bias instanceof Float32Array)) return false;
-  const rt = wasmRuntime();
+  const rt = wasmRuntimeFor(m * n * k);
+  if (rt === null) return false;
   const call: GemmCall = {
     a,
     aOffset: args.aOffset,

@@ -219,6 +219,10 @@ export class Code {
   f32x4DemoteF64x2Zero(): this {
     return this.simd(0x5e);
   }
+  /** Lane-wise a > b: all ones where true (NaN compares false). */
+  f32x4Gt(): this {
+    return this.simd(0x44);
+  }
   f64x2Add(): this {
     return this.simd(0xf0);
   }

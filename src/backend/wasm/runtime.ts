@@ -10,6 +10,7 @@
 import { type WasmMemory, wasmApi } from './api.js';
 import { wasmFeatures } from './features.js';
 import { buildGemmModule, GEMM_ACCUMULATE, GEMM_RELU, gemmScratchBytes, NR } from './gemm.js';
+import { buildLinearKernels } from './linear-kernels.js';
 import { CONTROL_BYTES, MAX_PARTS, type ThreadPool } from './threads.js';
 
 const PAGE = 65536;
@@ -39,6 +40,12 @@ export interface GemmCall {
 
 export type GemmFn = (...args: number[]) => void;
 
+/** The Linear-backward helpers of linear-kernels.ts, on the same memory (byte addresses). */
+export interface LinearFns {
+  reluMask(g: number, y: number, groups: number): void;
+  colSums(g: number, rows: number, cols: number, out: number): void;
+}
+
 /** One part of C for one thread: rows [i0, i1) × columns [j0, j1), and its scratch address. */
 export interface Part {
   i0: number;
@@ -59,6 +66,7 @@ export interface Layout {
 export class WasmKernels {
   readonly memory: WasmMemory;
   readonly module: object;
+  readonly linear: LinearFns;
   private readonly gemmFn: GemmFn;
   private view: Float32Array;
 
@@ -71,6 +79,8 @@ export class WasmKernels {
     this.memory = new api.Memory(spec);
     const instance = new api.Instance(this.module, { env: { memory: this.memory } });
     this.gemmFn = instance.exports.gemm as GemmFn;
+    const linear = new api.Module(buildLinearKernels({ ...spec, imported: true }));
+    this.linear = new api.Instance(linear, { env: { memory: this.memory } }).exports as unknown as LinearFns;
     this.view = new Float32Array(this.memory.buffer);
   }
 
@@ -223,27 +233,46 @@ function bandOf(call: GemmCall, i0: number, rows: number): GemmCall {
   return { ...call, a, aOffset, transposeA: false, m: rows, cOffset: call.cOffset + i0 * call.n };
 }
 
-interface Plan {
+export interface Plan {
   parts: Part[];
   at: Layout;
 }
 
 /** Where each thread's scratch and the operands go; null when that does not fit under the cap. */
 function plan(kernels: WasmKernels, call: GemmCall, pool: ThreadPool | null): Plan | null {
-  const parts = splitC(call.m, call.n, call.k, pool === null ? 1 : pool.size + 1);
-  let offset = align(CONTROL_BYTES);
-  for (const p of parts) {
-    p.scratch = offset;
-    offset += partScratch(p);
-  }
-  const at = kernels.layout(call, offset);
+  const { parts, end } = scratchParts(call, pool);
+  const at = kernels.layout(call, end);
   return at === null ? null : { parts, at };
 }
 
-function execute(kernels: WasmKernels, call: GemmCall, pool: ThreadPool | null, { parts, at }: Plan): void {
-  kernels.stage(call, at);
+/** The parts of a product and their scratch, laid out after the control block; `end` is the first free byte. */
+export function scratchParts(
+  call: Pick<GemmCall, 'm' | 'n' | 'k'>,
+  pool: ThreadPool | null,
+): { parts: Part[]; end: number } {
+  const parts = splitC(call.m, call.n, call.k, pool === null ? 1 : pool.size + 1);
+  let end = align(CONTROL_BYTES);
+  for (const p of parts) {
+    p.scratch = end;
+    end += partScratch(p);
+  }
+  return { parts, end };
+}
+
+function execute(kernels: WasmKernels, call: GemmCall, pool: ThreadPool | null, plan: Plan): void {
+  kernels.stage(call, plan.at);
+  runStaged(kernels, call, pool, plan);
+  kernels.unstage(call, plan.at);
+}
+
+/** Runs a product whose operands are already in memory at `plan.at` (split across the pool). */
+export function runStaged(
+  kernels: WasmKernels,
+  call: GemmCall,
+  pool: ThreadPool | null,
+  { parts, at }: Plan,
+): void {
   const args = parts.map((p) => kernels.partArgs(call, at, p));
   if (pool === null || args.length === 1) for (const a of args) kernels.run(a);
   else pool.runParts(args);
-  kernels.unstage(call, at);
 }

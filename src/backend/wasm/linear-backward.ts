@@ -1,0 +1,99 @@
+/**
+ * A Linear layer's whole backward in wasm memory: dY (and, with a fused ReLU, the layer's output
+ * Y), W and X are copied in once; then the ReLU mask, the bias gradient and the two products run
+ * on them there, and only dX, dW and db are copied out.
+ *
+ *   memory: [scratch of each part][G][Y][W][X][dX][dW][db]   (regions 64-byte aligned)
+ */
+import type { LinearBackwardArgs, LinearGrads } from '../linear.js';
+import type { ThreadPool } from './threads.js';
+import { align, type GemmCall, MAX_BYTES, runStaged, scratchParts, type WasmKernels } from './runtime.js';
+
+/** Runs it, or returns null (nothing touched) when the operands do not fit under the memory cap. */
+export function wasmLinearBackward(
+  kernels: WasmKernels,
+  pool: ThreadPool | null,
+  args: LinearBackwardArgs,
+): LinearGrads | null {
+  const { rows, inF, outF } = args;
+  const g = args.g as Float32Array;
+  const w = args.w as Float32Array;
+  const x = args.x as Float32Array;
+  // dX[rows, inF] = G[rows, outF]·W[outF, inF];  dW[outF, inF] = G[rows, outF]ᵀ·X[rows, inF]
+  const dxCall = product(g, w, rows, inF, outF, false);
+  const dwCall = product(g, x, outF, inF, rows, true);
+  const dxParts = args.needDx ? scratchParts(dxCall, pool) : null;
+  const dwParts = args.needDw ? scratchParts(dwCall, pool) : null;
+  let end = Math.max(dxParts?.end ?? 0, dwParts?.end ?? 0, 64);
+  const region = (floats: number) => {
+    const at = align(end);
+    end = at + floats * 4;
+    return at;
+  };
+  const at = {
+    g: region(rows * outF),
+    y: args.y === null ? 0 : region(rows * outF),
+    w: region(outF * inF),
+    x: region(rows * inF),
+    dx: region(rows * inF),
+    dw: region(outF * inF),
+    db: region(outF + 4),
+  };
+  if (align(end) > MAX_BYTES) return null;
+  const v = kernels.ensure(align(end));
+  v.set(g.subarray(0, rows * outF), at.g / 4);
+  if (args.y !== null) {
+    v.set(args.y.subarray(0, rows * outF), at.y / 4);
+    kernels.linear.reluMask(at.g, at.y, Math.ceil((rows * outF) / 4));
+  }
+  if (dxParts !== null) v.set(w.subarray(0, outF * inF), at.w / 4);
+  if (dwParts !== null) v.set(x.subarray(0, rows * inF), at.x / 4);
+  const out: LinearGrads = { dx: null, dw: null, db: null };
+  if (args.needDb) {
+    kernels.linear.colSums(at.g, rows, outF, at.db);
+    out.db = v.slice(at.db / 4, at.db / 4 + outF);
+  }
+  if (dxParts !== null) {
+    runStaged(kernels, dxCall, pool, {
+      parts: dxParts.parts,
+      at: { a: at.g, b: at.w, c: at.dx, bias: 0, end },
+    });
+    out.dx = v.slice(at.dx / 4, at.dx / 4 + rows * inF);
+  }
+  if (dwParts !== null) {
+    runStaged(kernels, dwCall, pool, {
+      parts: dwParts.parts,
+      at: { a: at.g, b: at.x, c: at.dw, bias: 0, end },
+    });
+    out.dw = v.slice(at.dw / 4, at.dw / 4 + outF * inF);
+  }
+  return out;
+}
+
+/** C[m, n] = op(A)·B over staged operands (the arrays only describe them; nothing is copied from them). */
+function product(
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+  transposeA: boolean,
+): GemmCall {
+  const none = new Float32Array(0);
+  return {
+    a,
+    aOffset: 0,
+    b,
+    bOffset: 0,
+    c: none,
+    cOffset: 0,
+    m,
+    n,
+    k,
+    transposeA,
+    transposeB: false,
+    accumulate: false,
+    bias: null,
+    relu: false,
+  };
+}
