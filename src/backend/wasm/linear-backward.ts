@@ -6,8 +6,8 @@
  *   memory: [scratch of each part][G][Y][W][X][dX][dW][db]   (regions 64-byte aligned)
  */
 import type { LinearBackwardArgs, LinearGrads } from '../linear.js';
-import type { ThreadPool } from './threads.js';
 import { align, type GemmCall, MAX_BYTES, runStaged, scratchParts, type WasmKernels } from './runtime.js';
+import type { ThreadPool } from './threads.js';
 
 /** Runs it, or returns null (nothing touched) when the operands do not fit under the memory cap. */
 export function wasmLinearBackward(
