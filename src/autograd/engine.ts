@@ -173,11 +173,24 @@ function toParentShape(op: string, g: Tensor, parent: Tensor, out: Tensor): Stor
   return reduced;
 }
 
+/** Gradient arrays an op allocated for one input alone (see freshGrad), not yet accumulated. */
+const fresh = new WeakSet<Storage>();
+
+/**
+ * @internal A gradient over `data`, a new array that no other tensor or gradient holds: the
+ * engine may then accumulate into it in place instead of copying it first. For ops whose
+ * backward allocates each input's gradient separately (Linear, the L2 penalty).
+ */
+export function freshGrad(data: Storage, shape: readonly number[]): Tensor {
+  fresh.add(data);
+  return new Tensor(data, shape);
+}
+
 function addGrad(grads: Map<Tensor, Accum>, t: Tensor, g: Storage): void {
   const acc = grads.get(t);
   if (acc === undefined) {
-    // Borrow: the array may belong to another tensor, so it is copied before any in-place add.
-    grads.set(t, { data: g, owned: false });
+    // Borrow unless fresh: the array may belong to another tensor, so it is copied before any in-place add.
+    grads.set(t, { data: g, owned: fresh.delete(g) });
     return;
   }
   const a = acc.data;

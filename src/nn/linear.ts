@@ -5,6 +5,7 @@
  *   dX = dY·W (plain kernel call), dW = dYᵀ·X (transA flag), db = column sums of dY.
  * The only allocations are the output and one array per gradient.
  */
+import { freshGrad } from '../autograd/engine.js';
 import { defineOp, expectTensor } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { gemm } from '../backend/index.js';
@@ -58,10 +59,10 @@ export function linear(
       needDb: b?.requiresGrad === true,
     });
     const grads = [
-      dx === null ? null : new Tensor(dx, x.shape),
-      dw === null ? null : new Tensor(dw, weight.shape),
+      dx === null ? null : freshGrad(dx, x.shape),
+      dw === null ? null : freshGrad(dw, weight.shape),
     ];
-    if (b !== null) grads.push(db === null ? null : new Tensor(db, b.shape));
+    if (b !== null) grads.push(db === null ? null : freshGrad(db, b.shape));
     return grads;
   });
 }

@@ -1,9 +1,10 @@
 /** The L2 weight-decay penalty as one differentiable op. */
+import { freshGrad } from '../autograd/engine.js';
 import { defineOp } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { DTypeError, ValueError } from '../errors.js';
 import { Module } from '../nn/module.js';
-import { allocate } from '../tensor/dtype.js';
+import { allocate, type Storage } from '../tensor/dtype.js';
 
 /**
  * λ·½·Σ w² over `params` (TensorFlow's `tf.nn.l2_loss` convention, times λ): add it to a data loss,
@@ -39,10 +40,7 @@ export function l2Penalty(params: readonly Tensor[] | Module<never, unknown>, la
       throw new DTypeError(`l2Penalty: parameters mix ${dtype} and ${p.dtype}; cast them to one dtype`);
   }
   let sumSq = 0;
-  for (const p of ps) {
-    const w = p.data;
-    for (let i = 0; i < w.length; i++) sumSq += w[i] * w[i];
-  }
+  for (const p of ps) sumSq += sumOfSquares(p.data);
   const out = allocate(dtype, 1);
   out[0] = lambda * (0.5 * sumSq);
   return defineOp('l2Penalty', out, [], ps, (g) => {
@@ -54,7 +52,28 @@ export function l2Penalty(params: readonly Tensor[] | Module<never, unknown>, la
       const w = p.data;
       const dw = allocate(dtype, w.length);
       for (let i = 0; i < w.length; i++) dw[i] = coef * w[i];
-      return new Tensor(dw, p.shape);
+      return freshGrad(dw, p.shape);
     });
   });
+}
+
+/**
+ * Σ w² in float64 with four running sums (one sum is a chain of dependent additions, about 4×
+ * slower); the order differs from a single loop only far below float32's resolution.
+ */
+function sumOfSquares(w: Storage): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = w.length;
+  const n4 = n - (n % 4);
+  for (let i = 0; i < n4; i += 4) {
+    s0 += w[i] * w[i];
+    s1 += w[i + 1] * w[i + 1];
+    s2 += w[i + 2] * w[i + 2];
+    s3 += w[i + 3] * w[i + 3];
+  }
+  for (let i = n4; i < n; i++) s0 += w[i] * w[i];
+  return s0 + s1 + (s2 + s3);
 }
