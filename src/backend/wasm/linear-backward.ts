@@ -6,7 +6,16 @@
  *   memory: [scratch of each part][G][Y][W][X][dX][dW][db]   (regions 64-byte aligned)
  */
 import type { LinearBackwardArgs, LinearGrads } from '../linear.js';
-import { align, type GemmCall, MAX_BYTES, runStaged, scratchParts, type WasmKernels } from './runtime.js';
+import {
+  align,
+  type GemmCall,
+  type Layout,
+  MAX_BYTES,
+  type Plan,
+  runStaged,
+  scratchParts,
+  type WasmKernels,
+} from './runtime.js';
 import type { ThreadPool } from './threads.js';
 
 /** Runs it, or returns null (nothing touched) when the operands do not fit under the memory cap. */
@@ -22,8 +31,9 @@ export function wasmLinearBackward(
   // dX[rows, inF] = G[rows, outF]·W[outF, inF];  dW[outF, inF] = G[rows, outF]ᵀ·X[rows, inF]
   const dxCall = product(g, w, rows, inF, outF, false);
   const dwCall = product(g, x, outF, inF, rows, true);
+  // The two products run in one round, so each part has scratch of its own.
   const dxParts = args.needDx ? scratchParts(dxCall, pool) : null;
-  const dwParts = args.needDw ? scratchParts(dwCall, pool) : null;
+  const dwParts = args.needDw ? scratchParts(dwCall, pool, dxParts?.end) : null;
   let end = Math.max(dxParts?.end ?? 0, dwParts?.end ?? 0, 64);
   const region = (floats: number) => {
     const at = align(end);
@@ -53,21 +63,20 @@ export function wasmLinearBackward(
     kernels.linear.colSums(at.g, rows, outF, at.db);
     out.db = v.slice(at.db / 4, at.db / 4 + outF);
   }
-  if (dxParts !== null) {
-    runStaged(kernels, dxCall, pool, {
-      parts: dxParts.parts,
-      at: { a: at.g, b: at.w, c: at.dx, bias: 0, end },
-    });
-    out.dx = v.slice(at.dx / 4, at.dx / 4 + rows * inF);
-  }
-  if (dwParts !== null) {
-    runStaged(kernels, dwCall, pool, {
-      parts: dwParts.parts,
-      at: { a: at.g, b: at.x, c: at.dw, bias: 0, end },
-    });
-    out.dw = v.slice(at.dw / 4, at.dw / 4 + outF * inF);
-  }
+  const products: { call: GemmCall; plan: Plan }[] = [];
+  if (dxParts !== null)
+    products.push({ call: dxCall, plan: { parts: dxParts.parts, at: layout(at.g, at.w, at.dx) } });
+  if (dwParts !== null)
+    products.push({ call: dwCall, plan: { parts: dwParts.parts, at: layout(at.g, at.x, at.dw) } });
+  runStaged(kernels, pool, products);
+  if (dxParts !== null) out.dx = v.slice(at.dx / 4, at.dx / 4 + rows * inF);
+  if (dwParts !== null) out.dw = v.slice(at.dw / 4, at.dw / 4 + outF * inF);
   return out;
+}
+
+/** A product's operand addresses (no bias; `end` is unused once planned). */
+function layout(a: number, b: number, c: number): Layout {
+  return { a, b, c, bias: 0, end: 0 };
 }
 
 /** C[m, n] = op(A)·B over staged operands (the arrays only describe them; nothing is copied from them). */

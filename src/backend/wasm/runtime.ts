@@ -249,9 +249,10 @@ function plan(kernels: WasmKernels, call: GemmCall, pool: ThreadPool | null): Pl
 export function scratchParts(
   call: Pick<GemmCall, 'm' | 'n' | 'k'>,
   pool: ThreadPool | null,
+  start = CONTROL_BYTES,
 ): { parts: Part[]; end: number } {
   const parts = splitC(call.m, call.n, call.k, pool === null ? 1 : pool.size + 1);
-  let end = align(CONTROL_BYTES);
+  let end = align(start);
   for (const p of parts) {
     p.scratch = end;
     end += partScratch(p);
@@ -261,18 +262,22 @@ export function scratchParts(
 
 function execute(kernels: WasmKernels, call: GemmCall, pool: ThreadPool | null, plan: Plan): void {
   kernels.stage(call, plan.at);
-  runStaged(kernels, call, pool, plan);
+  runStaged(kernels, pool, [{ call, plan }]);
   kernels.unstage(call, plan.at);
 }
 
-/** Runs a product whose operands are already in memory at `plan.at` (split across the pool). */
+/**
+ * Runs products whose operands are already in memory at their `plan.at`, all their parts in one
+ * round across the pool (so independent products must not share scratch).
+ */
 export function runStaged(
   kernels: WasmKernels,
-  call: GemmCall,
   pool: ThreadPool | null,
-  { parts, at }: Plan,
+  products: readonly { call: GemmCall; plan: Plan }[],
 ): void {
-  const args = parts.map((p) => kernels.partArgs(call, at, p));
+  const args = products.flatMap(({ call, plan }) =>
+    plan.parts.map((p) => kernels.partArgs(call, plan.at, p)),
+  );
   if (pool === null || args.length === 1) for (const a of args) kernels.run(a);
   else pool.runParts(args);
 }
