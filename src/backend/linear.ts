@@ -5,31 +5,9 @@
  */
 import { allocate, type DType, type Storage } from '../tensor/dtype.js';
 import { gemm, wasmRuntimeFor } from './index.js';
-import { wasmLinearBackward } from './wasm/linear-backward.js';
+import { type LinearBackwardArgs, type LinearGrads, wasmLinearBackward } from './wasm/linear-backward.js';
 
-export interface LinearBackwardArgs {
-  dtype: DType;
-  /** dY [rows, outF]. */
-  g: Storage;
-  /** The layer's output [rows, outF] when a ReLU was fused (its mask gates dY), else null. */
-  y: Storage | null;
-  /** W [outF, inF] and X [rows, inF]. */
-  w: Storage;
-  x: Storage;
-  rows: number;
-  inF: number;
-  outF: number;
-  needDx: boolean;
-  needDw: boolean;
-  needDb: boolean;
-}
-
-/** New arrays for the gradients asked for, null for the others. */
-export interface LinearGrads {
-  dx: Storage | null;
-  dw: Storage | null;
-  db: Storage | null;
-}
+export type { LinearBackwardArgs, LinearGrads } from './wasm/linear-backward.js';
 
 export function linearBackward(args: LinearBackwardArgs): LinearGrads {
   const f32 =

@@ -5,7 +5,7 @@
  *
  *   memory: [scratch of each part][G][Y][W][X][dX][dW][db]   (regions 64-byte aligned)
  */
-import type { LinearBackwardArgs, LinearGrads } from '../linear.js';
+import type { DType, Storage } from '../../tensor/dtype.js';
 import {
   align,
   type GemmCall,
@@ -17,6 +17,30 @@ import {
   type WasmKernels,
 } from './runtime.js';
 import type { ThreadPool } from './threads.js';
+
+export interface LinearBackwardArgs {
+  dtype: DType;
+  /** dY [rows, outF]. */
+  g: Storage;
+  /** The layer's output [rows, outF] when a ReLU was fused (its mask gates dY), else null. */
+  y: Storage | null;
+  /** W [outF, inF] and X [rows, inF]. */
+  w: Storage;
+  x: Storage;
+  rows: number;
+  inF: number;
+  outF: number;
+  needDx: boolean;
+  needDw: boolean;
+  needDb: boolean;
+}
+
+/** New arrays for the gradients asked for, null for the others. */
+export interface LinearGrads {
+  dx: Storage | null;
+  dw: Storage | null;
+  db: Storage | null;
+}
 
 /** Runs it, or returns null (nothing touched) when the operands do not fit under the memory cap. */
 export function wasmLinearBackward(
