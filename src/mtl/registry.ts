@@ -61,6 +61,18 @@ export const WEIGHTINGS = {
     description: 'MGDA on the gradients at the shared representation',
     create: () => new MGDA({ representation: true }),
   },
+  'mgda-l2': {
+    description: 'MGDA on unit task gradients g/‖g‖ (LibMTL mgda_gn l2)',
+    create: () => new MGDA({ normalize: 'l2' }),
+  },
+  'mgda-loss': {
+    description: 'MGDA on the task gradients divided by their losses (LibMTL mgda_gn loss)',
+    create: () => new MGDA({ normalize: 'loss' }),
+  },
+  'mgda-loss+': {
+    description: 'MGDA on g/(L·‖g‖) (LibMTL mgda_gn loss+)',
+    create: () => new MGDA({ normalize: 'loss+' }),
+  },
   cagrad: { description: 'conflict-averse gradient descent (Liu et al. 2021)', create: () => new CAGrad() },
   imtl: { description: 'impartial MTL, equal projections (Liu et al. 2021)', create: () => new IMTL() },
   nash: { description: 'Nash-MTL bargaining solution (Navon et al. 2022)', create: () => new NashMTL() },

@@ -12,6 +12,7 @@ export {
   Krum,
   Mean,
   MGDA,
+  type MgdaNormalization,
   NashMTL,
   PCGrad,
   Random,
