@@ -22,8 +22,13 @@ import {
   Sum,
   UPGrad,
 } from './weighting/gradient-methods.js';
+import { DBMTL } from './weighting/db-mtl.js';
+import { GLS } from './weighting/gls.js';
 import { GradNorm } from './weighting/gradnorm.js';
+import { IMTLFull, IMTLL } from './weighting/imtl-l.js';
+import { MoCo } from './weighting/moco.js';
 import { RLW } from './weighting/rlw.js';
+import { STCH } from './weighting/stch.js';
 import type { Weighting } from './weighting/types.js';
 import { UW } from './weighting/uw.js';
 
@@ -99,6 +104,30 @@ export const WEIGHTINGS = {
   random: {
     description: 'softmax of normal draws on the task gradients (the Jacobian form of rlw)',
     create: ({ seed }) => new Random({ seed }),
+  },
+  gls: {
+    description: 'geometric mean of the task losses (Chennupati et al. 2019)',
+    create: () => new GLS(),
+  },
+  stch: {
+    description: 'smooth Tchebycheff: smooth max of nadir-normalised log losses (Lin et al. 2024)',
+    create: () => new STCH(),
+  },
+  'db-mtl': {
+    description: 'log losses, EMA gradients rescaled to the largest norm (Lin et al. 2023)',
+    create: () => new DBMTL(),
+  },
+  moco: {
+    description: 'tracked task gradients, bias-corrected MGDA weights (Fernando et al. 2023)',
+    create: () => new MoCo(),
+  },
+  'imtl-l': {
+    description: 'learned loss scales e^s·L − s (IMTL-L, Liu et al. 2021)',
+    create: () => new IMTLL(),
+  },
+  'imtl-full': {
+    description: 'IMTL-L loss scales with IMTL-G on their gradients (Liu et al. 2021)',
+    create: () => new IMTLFull(),
   },
 } as const satisfies Record<string, WeightingEntry>;
 

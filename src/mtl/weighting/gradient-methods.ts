@@ -29,6 +29,7 @@ import {
   trimmedMean,
   upgradWeighting,
 } from '../aggregators/index.js';
+import { dot } from '../aggregators/linalg.js';
 import { checkInt } from '../aggregators/rows.js';
 import type { GradientWeighting, StepInfo, WeightingInfo } from './types.js';
 
@@ -125,7 +126,7 @@ export class MGDA extends GramianMethod {
   protected override solve(J: Float64Array[]) {
     if (this.normalize === 'none') return super.solve(J);
     const n = J.map((g, t) => {
-      const norm = Math.sqrt(g.reduce((a, x) => a + x * x, 0));
+      const norm = Math.sqrt(dot(g, g));
       const loss = this.losses[t];
       return this.normalize === 'l2' ? norm : this.normalize === 'loss' ? loss : loss * norm;
     });

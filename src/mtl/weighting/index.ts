@@ -1,3 +1,4 @@
+export { DBMTL } from './db-mtl.js';
 export { DWA } from './dwa.js';
 export { EW, Static } from './ew.js';
 export { FAMO } from './famo.js';
@@ -20,7 +21,11 @@ export {
   TrimmedMean,
   UPGrad,
 } from './gradient-methods.js';
+export { GLS } from './gls.js';
 export { GradNorm, gradNorm } from './gradnorm.js';
+export { IMTLFull, IMTLL } from './imtl-l.js';
+export { MoCo } from './moco.js';
 export { RLW } from './rlw.js';
+export { STCH } from './stch.js';
 export type { GradientWeighting, LossWeighting, StepInfo, Weighting, WeightingInfo } from './types.js';
 export { UW } from './uw.js';

@@ -59,12 +59,16 @@ export interface GradientWeighting extends WeightingBase {
   readonly type: 'gradient';
   /** 'parameters': J over the shared parameters; 'representation': over the shared representation (MGDA-UB). */
   readonly level: 'parameters' | 'representation';
-  /** Turns the per-task gradients into one direction and the per-task weights it used. */
+  /**
+   * Turns the per-task gradients into one direction and the per-task weights it used. `headWeights`
+   * (level 'parameters' only) scales each task head's gradient, for a method that trains the heads on
+   * a transformed loss (DB-MTL's log L_t); without it each head gets its own task's gradient.
+   */
   aggregate(
     J: Float64Array[],
     losses: readonly number[],
     step: StepInfo,
-  ): { direction: Float64Array; weights: Float64Array };
+  ): { direction: Float64Array; weights: Float64Array; headWeights?: Float64Array };
 }
 
 export type Weighting = LossWeighting | GradientWeighting;
