@@ -5,9 +5,12 @@
  */
 import { ValueError } from '../errors.js';
 import { closest } from '../options.js';
+import { CRMOGM } from './weighting/cr-mogm.js';
+import { DBMTL } from './weighting/db-mtl.js';
 import { DWA } from './weighting/dwa.js';
 import { EW } from './weighting/ew.js';
 import { FAMO } from './weighting/famo.js';
+import { GLS } from './weighting/gls.js';
 import {
   AlignedMTL,
   CAGrad,
@@ -22,8 +25,6 @@ import {
   Sum,
   UPGrad,
 } from './weighting/gradient-methods.js';
-import { DBMTL } from './weighting/db-mtl.js';
-import { GLS } from './weighting/gls.js';
 import { GradNorm } from './weighting/gradnorm.js';
 import { IMTLFull, IMTLL } from './weighting/imtl-l.js';
 import { MoCo } from './weighting/moco.js';
@@ -128,6 +129,10 @@ export const WEIGHTINGS = {
   'imtl-full': {
     description: 'IMTL-L loss scales with IMTL-G on their gradients (Liu et al. 2021)',
     create: () => new IMTLFull(),
+  },
+  'cr-mogm': {
+    description: 'MGDA with its weights averaged over steps, EMA decay 0.9 (Zhou et al. 2022)',
+    create: () => new CRMOGM(new MGDA()),
   },
 } as const satisfies Record<string, WeightingEntry>;
 

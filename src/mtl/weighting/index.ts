@@ -1,7 +1,9 @@
+export { CRMOGM } from './cr-mogm.js';
 export { DBMTL } from './db-mtl.js';
 export { DWA } from './dwa.js';
 export { EW, Static } from './ew.js';
 export { FAMO } from './famo.js';
+export { GLS } from './gls.js';
 export {
   AlignedMTL,
   CAGrad,
@@ -21,7 +23,6 @@ export {
   TrimmedMean,
   UPGrad,
 } from './gradient-methods.js';
-export { GLS } from './gls.js';
 export { GradNorm, gradNorm } from './gradnorm.js';
 export { IMTLFull, IMTLL } from './imtl-l.js';
 export { MoCo } from './moco.js';
