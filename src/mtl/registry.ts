@@ -5,6 +5,7 @@
  */
 import { ValueError } from '../errors.js';
 import { closest } from '../options.js';
+import { AutoLambda } from './weighting/auto-lambda.js';
 import { CRMOGM } from './weighting/cr-mogm.js';
 import { DBMTL } from './weighting/db-mtl.js';
 import { DWA } from './weighting/dwa.js';
@@ -133,6 +134,10 @@ export const WEIGHTINGS = {
   'cr-mogm': {
     description: 'MGDA with its weights averaged over steps, EMA decay 0.9 (Zhou et al. 2022)',
     create: () => new CRMOGM(new MGDA()),
+  },
+  'auto-lambda': {
+    description: 'task weights learned by a one-step lookahead on validation batches (Liu et al. 2022)',
+    create: () => new AutoLambda(),
   },
 } as const satisfies Record<string, WeightingEntry>;
 

@@ -1,3 +1,4 @@
+export { AutoLambda, type AutoLambdaOptions, autoLambdaGradient } from './auto-lambda.js';
 export { CRMOGM } from './cr-mogm.js';
 export { DBMTL } from './db-mtl.js';
 export { DWA } from './dwa.js';
@@ -28,5 +29,12 @@ export { IMTLFull, IMTLL } from './imtl-l.js';
 export { MoCo } from './moco.js';
 export { RLW } from './rlw.js';
 export { STCH } from './stch.js';
-export type { GradientWeighting, LossWeighting, StepInfo, Weighting, WeightingInfo } from './types.js';
+export type {
+  GradientWeighting,
+  LookaheadContext,
+  LossWeighting,
+  StepInfo,
+  Weighting,
+  WeightingInfo,
+} from './types.js';
 export { UW } from './uw.js';
