@@ -5,9 +5,7 @@ import { createWeighting } from '../../../src/mtl/registry.js';
 import { CAGrad, CRMOGM, EW, IMTL, MGDA, UPGrad, type Weighting } from '../../../src/mtl/weighting/index.js';
 import type { GradientWeighting } from '../../../src/mtl/weighting/types.js';
 import { lossesFell } from '../../support/fit-smoke.js';
-import { info } from '../../support/weighting.js';
-
-const rows = (J: number[][]) => J.map((r) => Float64Array.from(r));
+import { info, rows } from '../../support/weighting.js';
 
 describe('CR-MOGM', () => {
   const inners: [string, () => GradientWeighting][] = [

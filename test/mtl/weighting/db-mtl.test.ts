@@ -3,11 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ValueError } from '../../../src/errors.js';
 import { DBMTL } from '../../../src/mtl/weighting/index.js';
 import { lossesFell } from '../../support/fit-smoke.js';
-import { info } from '../../support/weighting.js';
-
-const rows = (J: number[][]) => J.map((r) => Float64Array.from(r));
-const close = (a: ArrayLike<number>, b: ArrayLike<number>, digits = 6) =>
-  Array.from(a).forEach((v, i) => expect(v).toBeCloseTo(b[i], digits));
+import { closeAll, info, rows } from '../../support/weighting.js';
 
 describe('DB-MTL', () => {
   it('two steps by hand: log-loss gradients, EMA buffer from 0, rescaled to the largest norm', () => {
@@ -21,9 +17,9 @@ describe('DB-MTL', () => {
       ]),
       [1, 0.5],
     );
-    close(r1.weights, [1, 1.25]);
-    close(r1.direction, [0.3, 0.4 + 1.25 * 0.4]);
-    close(r1.headWeights!, [1, 2]);
+    closeAll(r1.weights, [1, 1.25]);
+    closeAll(r1.direction, [0.3, 0.4 + 1.25 * 0.4]);
+    closeAll(r1.headWeights!, [1, 2]);
     // Step 2: h = [(0,1), (1,0)]; buffer = 0.1h + 0.9·buffer = [(0.27, 0.46), (0.1, 0.36)].
     const r2 = m.aggregate(
       rows([
@@ -34,8 +30,8 @@ describe('DB-MTL', () => {
     );
     const n = [Math.hypot(0.27, 0.46), Math.hypot(0.1, 0.36)];
     const a = [1, n[0] / n[1]];
-    close(r2.weights, a);
-    close(r2.direction, [0.27 + a[1] * 0.1, 0.46 + a[1] * 0.36]);
+    closeAll(r2.weights, a);
+    closeAll(r2.direction, [0.27 + a[1] * 0.1, 0.46 + a[1] * 0.36]);
   });
 
   it('betaSigma decays the EMA factor as β/k^σ', () => {
@@ -43,7 +39,7 @@ describe('DB-MTL', () => {
     m.init(info(1));
     m.aggregate(rows([[2]]), [1]); // β_1 = 0.5: buffer 1
     const r = m.aggregate(rows([[4]]), [1]); // β_2 = 0.25: 4 + 0.25(1 − 4) = 3.25
-    close(r.direction, [3.25]);
+    closeAll(r.direction, [3.25]);
   });
 
   it('is invariant to rescaling any task loss (L_t → c_t·L_t, g_t → c_t·g_t), and permutation equivariant', () => {
@@ -76,10 +72,10 @@ describe('DB-MTL', () => {
             J.map((g, t) => g.map((v) => v * tasks[t][2])),
             L.map((l, t) => l * tasks[t][2]),
           );
-          close(scaled.direction, base.direction, 5);
+          closeAll(scaled.direction, base.direction, 5);
           const rev = run([...J].reverse(), [...L].reverse());
-          close(rev.direction, base.direction, 8);
-          close(Array.from(rev.weights).reverse(), base.weights, 8);
+          closeAll(rev.direction, base.direction, 8);
+          closeAll(Array.from(rev.weights).reverse(), base.weights, 8);
         },
       ),
       { numRuns: 60 },
@@ -104,8 +100,8 @@ describe('DB-MTL', () => {
       [1, 0],
       { epoch: 0, step: 1, present: [true, false] },
     );
-    close(r.weights, [1, 0]);
-    close(r.direction, [3, 0]);
+    closeAll(r.weights, [1, 0]);
+    closeAll(r.direction, [3, 0]);
     const r3 = m.aggregate(
       rows([
         [3, 0],
@@ -113,7 +109,7 @@ describe('DB-MTL', () => {
       ]),
       [1, 1],
     );
-    close(r3.direction, [3, 3]); // task 1's buffer (0, 1) rescaled to norm 3
+    closeAll(r3.direction, [3, 3]); // task 1's buffer (0, 1) rescaled to norm 3
     expect(() => new DBMTL({ beta: 2 })).toThrow(ValueError);
   });
 

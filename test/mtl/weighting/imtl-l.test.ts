@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IMTL, IMTLFull, IMTLL } from '../../../src/mtl/weighting/index.js';
 import { fitLosses, lossesFell } from '../../support/fit-smoke.js';
-import { info, scalars } from '../../support/weighting.js';
-
-const rows = (J: number[][]) => J.map((r) => Float64Array.from(r));
-const close = (a: ArrayLike<number>, b: ArrayLike<number>, digits = 6) =>
-  Array.from(a).forEach((v, i) => expect(v).toBeCloseTo(b[i], digits));
+import { closeAll, info, rows, scalars } from '../../support/weighting.js';
 
 describe('IMTL-L', () => {
   it('total Σ e^{s}L − s and its gradients, by hand', () => {
@@ -17,9 +13,9 @@ describe('IMTL-L', () => {
     expect(total.item()).toBeCloseTo(Math.exp(0.5) * 2 - 0.5 + Math.exp(-1) * 3 + 1, 5);
     total.backward();
     // ∂/∂s = e^{s}L − 1, ∂/∂L = e^{s}
-    close(w.logScales.grad!.data, [Math.exp(0.5) * 2 - 1, Math.exp(-1) * 3 - 1], 5);
-    close([losses[0].grad!.item(), losses[1].grad!.item()], [Math.exp(0.5), Math.exp(-1)], 6);
-    close(w.lastWeights(), [Math.exp(0.5), Math.exp(-1)], 6);
+    closeAll(w.logScales.grad!.data, [Math.exp(0.5) * 2 - 1, Math.exp(-1) * 3 - 1], 5);
+    closeAll([losses[0].grad!.item(), losses[1].grad!.item()], [Math.exp(0.5), Math.exp(-1)], 6);
+    closeAll(w.lastWeights(), [Math.exp(0.5), Math.exp(-1)], 6);
   });
 
   it('an absent task has no term (its s gets no gradient)', () => {
@@ -53,10 +49,10 @@ describe('IMTL full (IMTL-L with IMTL-G)', () => {
       ]),
       [0.5, 3],
     );
-    close(r.direction, [2 / 3, 2 / 3]);
-    close(r.weights, [2 / 3, 2 / 3]);
-    close(r.headWeights!, [2, 1]);
-    close(w.logScales.grad!.data, [0, 2]);
+    closeAll(r.direction, [2 / 3, 2 / 3]);
+    closeAll(r.weights, [2 / 3, 2 / 3]);
+    closeAll(r.headWeights!, [2, 1]);
+    closeAll(w.logScales.grad!.data, [0, 2]);
   });
 
   it('with s = 0 it is IMTL-G', () => {
@@ -71,8 +67,8 @@ describe('IMTL full (IMTL-L with IMTL-G)', () => {
     g.init(info(3));
     const a = w.aggregate(rows(J), [1, 1, 1]);
     const b = g.aggregate(rows(J), [1, 1, 1]);
-    close(a.direction, b.direction, 10);
-    close(a.weights, b.weights, 10);
+    closeAll(a.direction, b.direction, 10);
+    closeAll(a.weights, b.weights, 10);
   });
 
   it('fit trains the scales with the model and both losses fall', () => {

@@ -4,21 +4,16 @@ import { ValueError } from '../../../src/errors.js';
 import { createWeighting } from '../../../src/mtl/registry.js';
 import { MGDA, type MgdaNormalization } from '../../../src/mtl/weighting/index.js';
 import { lossesFell } from '../../support/fit-smoke.js';
-import { info } from '../../support/weighting.js';
+import { closeAll, info, rows } from '../../support/weighting.js';
 
 const run = (normalize: MgdaNormalization, J: number[][], losses: number[]) => {
   const m = new MGDA({ normalize });
   m.init(info(J.length));
-  const r = m.aggregate(
-    J.map((row) => Float64Array.from(row)),
-    losses,
-    { epoch: 0, step: 0 },
-  );
+  const r = m.aggregate(rows(J), losses, { epoch: 0, step: 0 });
   return { direction: Array.from(r.direction), weights: Array.from(r.weights) };
 };
 
-const close = (a: number[], b: number[], digits = 10) =>
-  a.forEach((v, i) => expect(v).toBeCloseTo(b[i], digits));
+const close = (a: number[], b: number[], digits = 10) => closeAll(a, b, digits);
 
 describe('MGDA gradient normalisations (LibMTL mgda_gn)', () => {
   // g_1 = (3, 0), g_2 = (0, 1), L = (2, 4). For orthogonal rows r_1 = a·e_1, r_2 = b·e_2 the min-norm

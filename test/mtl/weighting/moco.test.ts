@@ -2,11 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ValueError } from '../../../src/errors.js';
 import { MoCo } from '../../../src/mtl/weighting/index.js';
 import { lossesFell } from '../../support/fit-smoke.js';
-import { info } from '../../support/weighting.js';
+import { closeAll, info, rows } from '../../support/weighting.js';
 
-const rows = (J: number[][]) => J.map((r) => Float64Array.from(r));
-const close = (a: ArrayLike<number>, b: ArrayLike<number>, digits = 6) =>
-  Array.from(a).forEach((v, i) => expect(v).toBeCloseTo(b[i], digits));
 const softmax = (v: number[]) => {
   const e = v.map(Math.exp);
   const s = e.reduce((a, b) => a + b, 0);
@@ -30,8 +27,8 @@ describe('MoCo', () => {
       [0, 0.5],
     ];
     const l1 = softmax([0.5 - 0.1 * (0.5 + 0.2), 0.5 - 0.1 * (0.2 + 0.125)]);
-    close(r1.weights, l1);
-    close(r1.direction, [l1[0] * 0.6, l1[0] * 0.8 + l1[1] * 0.5]);
+    closeAll(r1.weights, l1);
+    closeAll(r1.direction, [l1[0] * 0.6, l1[0] * 0.8 + l1[1] * 0.5]);
     // Step 2: β_2 = 0.5/√2; h_1 = 1·(1, 0), h_2 = 1·(0, 1).
     const b = 0.5 / Math.SQRT2;
     const r2 = m.aggregate(
@@ -49,8 +46,8 @@ describe('MoCo', () => {
     const g = 0.1 / Math.SQRT2;
     const q = [0, 1].map((s) => dot(y2[s], y2[0]) * l1[0] + dot(y2[s], y2[1]) * l1[1]);
     const l2 = softmax([l1[0] - g * q[0], l1[1] - g * q[1]]);
-    close(r2.weights, l2);
-    close(r2.direction, [l2[0] * y2[0][0] + l2[1] * y2[1][0], l2[0] * y2[0][1] + l2[1] * y2[1][1]]);
+    closeAll(r2.weights, l2);
+    closeAll(r2.direction, [l2[0] * y2[0][0] + l2[1] * y2[1][0], l2[0] * y2[0][1] + l2[1] * y2[1][1]]);
   });
 
   it('ρ adds ρ·λ to the λ step; reset() restarts from λ = 1/T and y = 0', () => {
@@ -64,8 +61,8 @@ describe('MoCo', () => {
       ]),
       [1, 1],
     );
-    close(r.weights, [0.5, 0.5]);
-    close(r.direction, [0.5, 0.5]);
+    closeAll(r.weights, [0.5, 0.5]);
+    closeAll(r.direction, [0.5, 0.5]);
     m.reset();
     expect(m.lastWeights()).toEqual([0.5, 0.5]);
     expect(() => new MoCo({ gamma: -1 })).toThrow(ValueError);
@@ -89,7 +86,7 @@ describe('MoCo', () => {
       [1, 0],
       { epoch: 0, step: 1, present: [true, false] },
     );
-    close(r.direction, [0, 0.5 + 0.5]); // y_1 = (0, 1) now, y_2 kept (0, 1); λ = 1/2 each
+    closeAll(r.direction, [0, 0.5 + 0.5]); // y_1 = (0, 1) now, y_2 kept (0, 1); λ = 1/2 each
   });
 
   it('fit makes both losses fall', () => {
