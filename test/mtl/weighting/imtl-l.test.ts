@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IMTL, IMTLFull, IMTLL } from '../../../src/mtl/weighting/index.js';
 import { fitLosses, lossesFell } from '../../support/fit-smoke.js';
@@ -35,6 +36,14 @@ describe('IMTL-L', () => {
   });
 });
 
+/** det(JJᵀ) for two or three rows. */
+function gramDet(J: number[][]): number {
+  const G = J.map((a) => J.map((b) => a.reduce((s, v, i) => s + v * b[i], 0)));
+  if (G.length === 2) return G[0][0] * G[1][1] - G[0][1] * G[1][0];
+  const [[a, b, c], [d, e, f], [g, h, i]] = G;
+  return a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+}
+
 describe('IMTL full (IMTL-L with IMTL-G)', () => {
   it('one step by hand: rows e^{s}g, equal projections, heads e^{s}, s gradient e^{s}L − 1', () => {
     const w = new IMTLFull();
@@ -53,6 +62,41 @@ describe('IMTL full (IMTL-L with IMTL-G)', () => {
     closeAll(r.weights, [2 / 3, 2 / 3]);
     closeAll(r.headWeights!, [2, 1]);
     closeAll(w.logScales.grad!.data, [0, 2]);
+  });
+
+  it('properties: J → cJ scales the direction by c; permuting tasks (and their s) permutes the weights', () => {
+    const row = fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 3, maxLength: 3 });
+    const task = fc.tuple(row, fc.double({ min: -1, max: 1, noNaN: true }));
+    fc.assert(
+      fc.property(
+        fc.array(task, { minLength: 2, maxLength: 3 }),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        (tasks, c) => {
+          // Linearly independent rows (IMTL-G's system is singular otherwise): det(JJᵀ) ≠ 0.
+          fc.pre(Math.abs(gramDet(tasks.map(([g]) => g))) > 1e-6);
+          const run = (ts: typeof tasks, scale: number) => {
+            const w = new IMTLFull();
+            w.init(info(ts.length));
+            w.logScales.data.set(ts.map(([, s]) => s));
+            return w.aggregate(
+              rows(ts.map(([g]) => g.map((v) => v * scale))),
+              ts.map(() => 1),
+            );
+          };
+          const base = run(tasks, 1);
+          const scaled = run(tasks, c);
+          closeAll(
+            Array.from(scaled.direction, (v) => v / c),
+            base.direction,
+            6,
+          );
+          const rev = run([...tasks].reverse(), 1);
+          closeAll(rev.direction, base.direction, 6);
+          closeAll(Array.from(rev.weights).reverse(), base.weights, 6);
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 
   it('with s = 0 it is IMTL-G', () => {

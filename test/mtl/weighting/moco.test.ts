@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../../../src/errors.js';
 import { MoCo } from '../../../src/mtl/weighting/index.js';
@@ -66,6 +67,35 @@ describe('MoCo', () => {
     m.reset();
     expect(m.lastWeights()).toEqual([0.5, 0.5]);
     expect(() => new MoCo({ gamma: -1 })).toThrow(ValueError);
+  });
+
+  it('properties: J → cJ changes nothing (gradients enter normalised); permuting tasks permutes λ, keeps the direction', () => {
+    const row = fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 3, maxLength: 3 });
+    const task = fc.tuple(row, row, fc.double({ min: 0.1, max: 5, noNaN: true }));
+    fc.assert(
+      fc.property(
+        fc.array(task, { minLength: 2, maxLength: 4 }),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        (tasks, c) => {
+          fc.pre(tasks.every(([g1, g2]) => g1.some((v) => v !== 0) && g2.some((v) => v !== 0)));
+          const run = (ts: typeof tasks, scale: number) => {
+            const m = new MoCo();
+            m.init(info(ts.length));
+            const L = ts.map(([, , l]) => l);
+            m.aggregate(rows(ts.map(([g]) => g.map((v) => v * scale))), L);
+            return m.aggregate(rows(ts.map(([, g]) => g.map((v) => v * scale))), L);
+          };
+          const base = run(tasks, 1);
+          const scaled = run(tasks, c);
+          closeAll(scaled.direction, base.direction, 6);
+          closeAll(scaled.weights, base.weights, 6);
+          const rev = run([...tasks].reverse(), 1);
+          closeAll(rev.direction, base.direction, 10);
+          closeAll(Array.from(rev.weights).reverse(), base.weights, 10);
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 
   it('an absent task keeps its tracked gradient', () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../../../src/errors.js';
 import { STCH } from '../../../src/mtl/weighting/index.js';
@@ -65,6 +66,43 @@ describe('STCH', () => {
     expect(r.total).toBeCloseTo(0, 12);
     expect(r.grads[0]).toBeCloseTo(0.25, 12);
     expect(r.grads[1]).toBe(0);
+  });
+
+  it('properties: L → cL (nadir epoch too) keeps the total and divides the weights by c; permuting tasks permutes them', () => {
+    const losses = fc.array(fc.double({ min: 0.05, max: 20, noNaN: true }), { minLength: 2, maxLength: 4 });
+    fc.assert(
+      fc.property(
+        losses.chain((L) =>
+          fc.tuple(
+            fc.constant(L),
+            fc.array(fc.double({ min: 0.05, max: 20, noNaN: true }), {
+              minLength: L.length,
+              maxLength: L.length,
+            }),
+          ),
+        ),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        ([nadirEpoch, L], c) => {
+          const run = (first: number[], now: number[]) => {
+            const s = new STCH({ warmupEpochs: 0, mu: 0.7 });
+            s.init(info(first.length));
+            step(s, 0, first);
+            const r = step(s, 1, now);
+            return { total: r.total, weights: s.lastWeights() };
+          };
+          const base = run(nadirEpoch, L);
+          const scaled = run(
+            nadirEpoch.map((l) => c * l),
+            L.map((l) => c * l),
+          );
+          expect(scaled.total).toBeCloseTo(base.total, 8);
+          scaled.weights.forEach((w, t) => expect((w * c) / base.weights[t]).toBeCloseTo(1, 8));
+          const rev = run([...nadirEpoch].reverse(), [...L].reverse());
+          rev.weights.forEach((w, t) => expect(w).toBeCloseTo(base.weights[L.length - 1 - t], 10));
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 
   it('bad options are named; reset() forgets the nadir', () => {
