@@ -5,9 +5,13 @@
  */
 import { ValueError } from '../errors.js';
 import { closest } from '../options.js';
+import { AutoLambda } from './weighting/auto-lambda.js';
+import { CRMOGM } from './weighting/cr-mogm.js';
+import { DBMTL } from './weighting/db-mtl.js';
 import { DWA } from './weighting/dwa.js';
 import { EW } from './weighting/ew.js';
 import { FAMO } from './weighting/famo.js';
+import { GLS } from './weighting/gls.js';
 import {
   AlignedMTL,
   CAGrad,
@@ -23,7 +27,10 @@ import {
   UPGrad,
 } from './weighting/gradient-methods.js';
 import { GradNorm } from './weighting/gradnorm.js';
+import { IMTLFull, IMTLL } from './weighting/imtl-l.js';
+import { MoCo } from './weighting/moco.js';
 import { RLW } from './weighting/rlw.js';
+import { STCH } from './weighting/stch.js';
 import type { Weighting } from './weighting/types.js';
 import { UW } from './weighting/uw.js';
 
@@ -61,6 +68,18 @@ export const WEIGHTINGS = {
     description: 'MGDA on the gradients at the shared representation',
     create: () => new MGDA({ representation: true }),
   },
+  'mgda-l2': {
+    description: 'MGDA on unit task gradients g/‖g‖ (LibMTL mgda_gn l2)',
+    create: () => new MGDA({ normalize: 'l2' }),
+  },
+  'mgda-loss': {
+    description: 'MGDA on the task gradients divided by their losses (LibMTL mgda_gn loss)',
+    create: () => new MGDA({ normalize: 'loss' }),
+  },
+  'mgda-loss+': {
+    description: 'MGDA on g/(L·‖g‖) (LibMTL mgda_gn loss+)',
+    create: () => new MGDA({ normalize: 'loss+' }),
+  },
   cagrad: { description: 'conflict-averse gradient descent (Liu et al. 2021)', create: () => new CAGrad() },
   imtl: { description: 'impartial MTL, equal projections (Liu et al. 2021)', create: () => new IMTL() },
   nash: { description: 'Nash-MTL bargaining solution (Navon et al. 2022)', create: () => new NashMTL() },
@@ -87,6 +106,38 @@ export const WEIGHTINGS = {
   random: {
     description: 'softmax of normal draws on the task gradients (the Jacobian form of rlw)',
     create: ({ seed }) => new Random({ seed }),
+  },
+  gls: {
+    description: 'geometric mean of the task losses (Chennupati et al. 2019)',
+    create: () => new GLS(),
+  },
+  stch: {
+    description: 'smooth Tchebycheff: smooth max of nadir-normalised log losses (Lin et al. 2024)',
+    create: () => new STCH(),
+  },
+  'db-mtl': {
+    description: 'log losses, EMA gradients rescaled to the largest norm (Lin et al. 2023)',
+    create: () => new DBMTL(),
+  },
+  moco: {
+    description: 'tracked task gradients, bias-corrected MGDA weights (Fernando et al. 2023)',
+    create: () => new MoCo(),
+  },
+  'imtl-l': {
+    description: 'learned loss scales e^s·L − s (IMTL-L, Liu et al. 2021)',
+    create: () => new IMTLL(),
+  },
+  'imtl-full': {
+    description: 'IMTL-L loss scales with IMTL-G on their gradients (Liu et al. 2021)',
+    create: () => new IMTLFull(),
+  },
+  'cr-mogm': {
+    description: 'MGDA with its weights averaged over steps, EMA decay 0.9 (Zhou et al. 2022)',
+    create: () => new CRMOGM(new MGDA()),
+  },
+  'auto-lambda': {
+    description: 'task weights learned by a one-step lookahead on validation batches (Liu et al. 2022)',
+    create: () => new AutoLambda(),
   },
 } as const satisfies Record<string, WeightingEntry>;
 

@@ -80,7 +80,7 @@ export function chooseStep(
       ? lossStep(model, names, shared, weighting, recordConflict)
       : weighting.level === 'representation'
         ? representationStep(model, names, shared, weighting, recordConflict)
-        : jacobianStep(shared, weighting);
+        : jacobianStep(model, names, shared, weighting);
   return (batch, at) => {
     const f = forwardBatch(model, tasks, batch, at);
     if (f.forward === null) return { losses: f.losses, finite: f.finite };
@@ -148,12 +148,20 @@ function representationStep(
   };
 }
 
-function jacobianStep(shared: readonly Tensor[], weighting: GradientWeighting): ModeStep {
+function jacobianStep(
+  model: MultiTaskModel,
+  names: readonly string[],
+  shared: readonly Tensor[],
+  weighting: GradientWeighting,
+): ModeStep {
   return ({ z, zHat, lossTensors, losses, info }) => {
-    // Heads receive their own task's unweighted gradient; the method aggregates the shared rows.
+    // Heads receive their own task's unweighted gradient (unless the method scales them); the
+    // method aggregates the shared rows.
     const J = sharedJacobian(z, representationGradients(zHat, lossTensors), shared);
     if (!allFinite(J)) return { losses, finite: false };
-    writeDirection(shared, weighting.aggregate(J, lossesOrZero(losses), info).direction);
+    const r = weighting.aggregate(J, lossesOrZero(losses), info);
+    writeDirection(shared, r.direction);
+    if (r.headWeights) scaleHeadGrads(model, names, r.headWeights);
     return { losses, finite: true, J };
   };
 }

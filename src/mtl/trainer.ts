@@ -30,6 +30,7 @@ import {
 import { type MultiTaskData, type PreparedData, prepareData, subset, taskLoss } from './data.js';
 import { EarlyStopper } from './early-stopping.js';
 import { evaluatePrepared } from './evaluate.js';
+import { BatchStream, lookaheadContext } from './lookahead.js';
 import { chooseStep, type StepOutcome, type StepStrategy } from './steps.js';
 
 export type {
@@ -63,6 +64,8 @@ interface Run {
   decayed: Tensor[];
   shared: Tensor[];
   step: StepStrategy;
+  /** Validation batches for a weighting that looks ahead (Auto-Lambda), else null. */
+  lookahead: BatchStream | null;
 }
 
 /** Per-epoch sums of losses and conflict. */
@@ -120,6 +123,10 @@ export function fit(model: MultiTaskModel, data: MultiTaskData, options: FitOpti
     ...buildOptimizer(model, cfg),
     shared: model.sharedParameters(),
     step: chooseStep(model, tasks, weighting, cfg.recordConflict),
+    // Its own seed, so that looking ahead leaves the training order as it is.
+    lookahead: weighting.lookahead
+      ? new BatchStream(val ?? train, cfg.batchSize, new Rng(cfg.seed + 1))
+      : null,
   };
   const stopper = cfg.earlyStopping ? new EarlyStopper(cfg.earlyStopping) : null;
   const history: History = { epochs: [], bestEpoch: 0, stoppedEarly: false, weighting: weighting.name };
@@ -165,6 +172,10 @@ export function fit(model: MultiTaskModel, data: MultiTaskData, options: FitOpti
 /** One batch: step strategy, non-finite checks, clip, decay, optimiser step, callbacks. */
 function trainBatch(run: Run, batch: PreparedData, epoch: number, step: number, stats: EpochStats): void {
   const { cfg, optimizer, model } = run;
+  if (run.lookahead) {
+    const context = lookaheadContext(model, cfg.tasks, cfg.optimizer.lr, batch, run.lookahead.next());
+    cfg.weighting.lookahead?.(context);
+  }
   const result = run.step(batch, { epoch, step });
   if (!result.finite || !gradientsFinite(model)) {
     // Nothing is applied: parameters and optimiser state stay as they were.

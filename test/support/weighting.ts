@@ -1,4 +1,5 @@
 /** Shared helpers for the weighting tests. */
+import { expect } from 'vitest';
 import { tensor } from '../../src/autograd/create.js';
 
 export const info = (T: number, kinds?: string[]) => ({
@@ -8,3 +9,8 @@ export const info = (T: number, kinds?: string[]) => ({
 });
 export const scalars = (vals: number[]) =>
   vals.map((v) => tensor(v, { dtype: 'float64', requiresGrad: true }));
+/** A matrix given as arrays, as the float64 rows a gradient method takes. */
+export const rows = (J: number[][]) => J.map((r) => Float64Array.from(r));
+/** Each entry of `a` equals b's to `digits` decimals. */
+export const closeAll = (a: ArrayLike<number>, b: ArrayLike<number>, digits = 6) =>
+  Array.from(a).forEach((v, i) => expect(v).toBeCloseTo(b[i], digits));

@@ -29,6 +29,7 @@ import {
   trimmedMean,
   upgradWeighting,
 } from '../aggregators/index.js';
+import { dot } from '../aggregators/linalg.js';
 import { checkInt } from '../aggregators/rows.js';
 import type { GradientWeighting, StepInfo, WeightingInfo } from './types.js';
 
@@ -86,16 +87,54 @@ export class GramianMethod extends Stateless {
   }
 }
 
+/** MGDA's gradient normalisations (LibMTL's `mgda_gn`): each g_t is divided by n_t before the solve. */
+export type MgdaNormalization = 'none' | 'l2' | 'loss' | 'loss+';
+const MGDA_NORMALIZATIONS: readonly MgdaNormalization[] = ['none', 'l2', 'loss', 'loss+'];
+
 /**
  * MGDA (Sener & Koltun 2018): the min-norm point of the convex hull of the task gradients (weights ≥ 0,
  * sum 1). With `{representation: true}` it is MGDA-UB: the weights are computed from the gradients at
  * the shared representation (cheaper: one trunk backward), then applied to the task losses.
+ *
+ * `normalize` (LibMTL's `mgda_gn`, default 'none') divides each task gradient by n_t before the solve:
+ * 'none' n_t = 1, 'l2' n_t = ‖g_t‖, 'loss' n_t = L_t, 'loss+' n_t = L_t·‖g_t‖. As in LibMTL, the
+ * direction is Σ λ_t g_t/n_t with λ the simplex weights of the normalised gradients, so the reported
+ * weights are λ_t/n_t. A task with n_t = 0 (a zero gradient, or a loss of 0) enters as a zero row
+ * (LibMTL would divide by zero).
  */
 export class MGDA extends GramianMethod {
   override readonly level: 'parameters' | 'representation';
-  constructor(options: { representation?: boolean } = {}) {
-    super(options.representation ? 'MGDA-UB' : 'MGDA', mgdaWeighting());
+  readonly normalize: MgdaNormalization;
+  private losses: readonly number[] = [];
+  constructor(options: { representation?: boolean; normalize?: MgdaNormalization } = {}) {
+    const normalize = options.normalize ?? 'none';
+    if (!MGDA_NORMALIZATIONS.includes(normalize)) {
+      throw new ValueError(
+        `MGDA: normalize must be one of ${MGDA_NORMALIZATIONS.join(', ')}, got ${String(normalize)}`,
+      );
+    }
+    const base = options.representation ? 'MGDA-UB' : 'MGDA';
+    super(normalize === 'none' ? base : `${base}(${normalize})`, mgdaWeighting());
     this.level = options.representation ? 'representation' : 'parameters';
+    this.normalize = normalize;
+  }
+  override aggregate(J: Float64Array[], losses?: readonly number[], step?: StepInfo) {
+    // solve() sees the rows of the present tasks only; keep their losses in the same order.
+    this.losses = (losses ?? J.map(() => 1)).filter((_, t) => step?.present?.[t] !== false);
+    return super.aggregate(J, losses, step);
+  }
+  protected override solve(J: Float64Array[]) {
+    if (this.normalize === 'none') return super.solve(J);
+    const n = J.map((g, t) => {
+      const norm = Math.sqrt(dot(g, g));
+      const loss = this.losses[t];
+      return this.normalize === 'l2' ? norm : this.normalize === 'loss' ? loss : loss * norm;
+    });
+    const ok = n.map((v) => Number.isFinite(v) && v > 0);
+    const rows = J.map((g, t) => (ok[t] ? g.map((x) => x / n[t]) : new Float64Array(g.length)));
+    const r = super.solve(rows);
+    const weights = r.weights.map((l, t) => (ok[t] ? l / n[t] : 0));
+    return { direction: r.direction, weights };
   }
 }
 

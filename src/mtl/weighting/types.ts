@@ -26,6 +26,26 @@ export interface StepInfo {
   present?: readonly boolean[];
 }
 
+/**
+ * What the trainer hands a method that looks ahead before each training step (Auto-Lambda): the
+ * model's parameters, the learning rate, and losses and gradients on the step's training batch and
+ * on a validation batch, at whatever values the parameters hold when called. A method may change
+ * the parameters' data in place to look ahead but must put it back exactly.
+ */
+export interface LookaheadContext {
+  /** Every trainable parameter of the model (shared and heads; not the method's own), in a fixed order. */
+  readonly parameters: readonly Tensor[];
+  /** `fit`'s learning rate. */
+  readonly lr: number;
+  /** Per-task losses on a batch at the current parameters; NaN for a task without labels in it. */
+  losses(batch: 'train' | 'validation'): number[];
+  /**
+   * ∂(Σ_t c_t·L_t)/∂θ on a batch, one float64 array per parameter (in `parameters` order); tasks
+   * without labels in the batch contribute nothing. The parameters' .grad are left cleared.
+   */
+  gradient(batch: 'train' | 'validation', c: readonly number[]): Float64Array[];
+}
+
 interface WeightingBase {
   readonly name: string;
   /** Called once by the trainer before training. */
@@ -38,6 +58,12 @@ interface WeightingBase {
   lastWeights(): number[];
   /** Mean per-task training losses of the finished epoch, NaN for a task with no label in it (DWA uses them). */
   onEpochEnd?(meanLosses: readonly number[]): void;
+  /**
+   * Called before each training step with a {@link LookaheadContext} (after the previous step, before
+   * this step's forward). `fit` draws the validation batches from its `validation` data, or from the
+   * training data without it.
+   */
+  lookahead?(context: LookaheadContext): void;
   /** The gradient clip the method's reference code applies; `fit`'s `maxGradNorm` defaults to it. */
   readonly maxGradNorm?: number;
 }
@@ -59,12 +85,16 @@ export interface GradientWeighting extends WeightingBase {
   readonly type: 'gradient';
   /** 'parameters': J over the shared parameters; 'representation': over the shared representation (MGDA-UB). */
   readonly level: 'parameters' | 'representation';
-  /** Turns the per-task gradients into one direction and the per-task weights it used. */
+  /**
+   * Turns the per-task gradients into one direction and the per-task weights it used. `headWeights`
+   * (level 'parameters' only) scales each task head's gradient, for a method that trains the heads on
+   * a transformed loss (DB-MTL's log L_t); without it each head gets its own task's gradient.
+   */
   aggregate(
     J: Float64Array[],
     losses: readonly number[],
     step: StepInfo,
-  ): { direction: Float64Array; weights: Float64Array };
+  ): { direction: Float64Array; weights: Float64Array; headWeights?: Float64Array };
 }
 
 export type Weighting = LossWeighting | GradientWeighting;
