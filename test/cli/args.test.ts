@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../src/errors.js';
+import { configFromMetadata, configToMetadata, type ModelConfig } from '../../src/model/config.js';
 import { parseArgs, splitList } from '../../src/node/cli/args.js';
 import { oneLine, UsageError } from '../../src/node/cli/errors.js';
-import { configFromMetadata, configToMetadata, type ModelConfig } from '../../src/node/cli/model-config.js';
 import { parseTaskArg } from '../../src/node/cli/train.js';
 import { closest } from '../../src/options.js';
 

@@ -13,7 +13,7 @@ import {
 import { join } from 'node:path';
 import { tensor } from '../../src/autograd/create.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
-import { CONFIG_KEY } from '../../src/node/cli/model-config.js';
+import { CONFIG_KEY } from '../../src/model/config.js';
 import { readFileBytes } from '../../src/node/fs.js';
 import { loadSafetensors, loadSafetensorsSync, saveSafetensors } from '../../src/node/safetensors.js';
 import { FAST, SHAPE_FEATURES, SHAPE_TASKS, SHAPES } from '../cli/helpers.js';

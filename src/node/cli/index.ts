@@ -12,15 +12,15 @@ import { type CliIO, packageVersion } from './io.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
 
-export { UsageError } from './errors.js';
-export type { CliIO, OutputStream } from './io.js';
 export {
   CONFIG_KEY,
   configFromMetadata,
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
   type ModelConfig,
-} from './model-config.js';
+} from '../../model/config.js';
+export { UsageError } from './errors.js';
+export type { CliIO, OutputStream } from './io.js';
 
 const COMMANDS = ['train', 'predict', 'example-data', 'help'];
 

@@ -9,6 +9,7 @@ import { formatCsv } from '../../data/csv.js';
 import { applyStandardizer, inverseTargets } from '../../data/standardize.js';
 import type { FeatureColumnInfo, Table } from '../../data/table.js';
 import { FormatError } from '../../errors.js';
+import { configFromMetadata, type ModelConfig, restoreModel } from '../../model/config.js';
 import type { HardSharing } from '../../mtl/architectures.js';
 import { predict } from '../../mtl/evaluate.js';
 import { sigmoid } from '../../mtl/metrics.js';
@@ -30,7 +31,6 @@ import {
 } from './data.js';
 import { DataError, UsageError } from './errors.js';
 import { type CliIO, refuseOutputOntoInput, textTable, toJson } from './io.js';
-import { configFromMetadata, type ModelConfig, restoreModel } from './model-config.js';
 
 export const PREDICT_FLAGS: Record<string, FlagSpec> = {
   model: { type: 'string' },

@@ -18,6 +18,17 @@ import {
 } from '../../data/standardize.js';
 import type { MissingFeatures, Table, TaskKind } from '../../data/table.js';
 import { CellError, MtlgradError } from '../../errors.js';
+import {
+  ACTIVATIONS,
+  type Activation,
+  buildModel,
+  configToMetadata,
+  encodedFeatureNames,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelConfig,
+  taskSpecs,
+} from '../../model/config.js';
 import type { HardSharing } from '../../mtl/architectures.js';
 import type { History } from '../../mtl/config.js';
 import { predict } from '../../mtl/evaluate.js';
@@ -52,17 +63,6 @@ import { cellProblem, type Dialect, parseDialect, readRows, resolveColumn } from
 import { DataError, oneLine, UsageError } from './errors.js';
 import { TRAIN_DEFAULTS } from './help.js';
 import { type CliIO, packageVersion, plural, refuseOutputOntoInput, textTable, toJson } from './io.js';
-import {
-  ACTIVATIONS,
-  type Activation,
-  buildModel,
-  configToMetadata,
-  encodedFeatureNames,
-  MODEL_FORMAT,
-  MODEL_FORMAT_VERSION,
-  type ModelConfig,
-  taskSpecs,
-} from './model-config.js';
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   data: { type: 'string' },

@@ -8,19 +8,19 @@
  * The tensors are the model's state dict (`trunk.*`, `heads.<task>.*`, float32).
  */
 
-import type { Tensor } from '../../autograd/tensor.js';
+import type { Tensor } from '../autograd/tensor.js';
 import {
   type Standardizer,
   standardizerFromJSON,
   type TargetStandardizer,
   targetStandardizerFromJSON,
-} from '../../data/standardize.js';
-import type { MissingFeatures, TaskKind } from '../../data/table.js';
-import { FormatError, fmtShape, MtlgradError } from '../../errors.js';
-import { HardSharing } from '../../mtl/architectures.js';
-import { outputWidth, type TaskSpec } from '../../mtl/tasks.js';
-import { Rng } from '../../tensor/rng.js';
-import { sameShape } from '../../tensor/shape.js';
+} from '../data/standardize.js';
+import type { MissingFeatures, TaskKind } from '../data/table.js';
+import { FormatError, fmtShape, MtlgradError } from '../errors.js';
+import { HardSharing } from '../mtl/architectures.js';
+import { outputWidth, type TaskSpec } from '../mtl/tasks.js';
+import { Rng } from '../tensor/rng.js';
+import { sameShape } from '../tensor/shape.js';
 
 /** The value of the `format` metadata entry and of {@link ModelConfig.format}. */
 export const MODEL_FORMAT = 'mtlgrad.model';

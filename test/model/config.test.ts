@@ -2,12 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/autograd/create.js';
 import { FormatError } from '../../src/errors.js';
-import {
-  buildModel,
-  checkWeightShapes,
-  expectedShapes,
-  type ModelConfig,
-} from '../../src/node/cli/model-config.js';
+import { buildModel, checkWeightShapes, expectedShapes, type ModelConfig } from '../../src/model/config.js';
 
 /** The fields expectedShapes and buildModel read; the rest of a config is irrelevant to shapes. */
 function config(inputs: number, hidden: number[], classes: number): ModelConfig {
