@@ -24,6 +24,7 @@ export {
   ValueError,
 } from './errors.js';
 export * from './io/index.js';
+export * from './model/index.js';
 export * from './mtl/index.js';
 export * from './nn/index.js';
 export * from './optim/index.js';

@@ -2,10 +2,14 @@
 
 import { tensor } from '../autograd/create.js';
 import { noGrad } from '../autograd/grad-mode.js';
+import { argmax } from '../autograd/ops/reduce.js';
 import { concat } from '../autograd/ops/shape.js';
+import { softmax } from '../autograd/ops/softmax.js';
+import { sigmoid } from '../autograd/ops/unary.js';
 import { Tensor } from '../autograd/tensor.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { checkOptionKeys } from '../options.js';
+import { allocate } from '../tensor/dtype.js';
 import { showValue } from '../tensor/shape.js';
 import type { MultiTaskModel } from './architectures.js';
 import { checkPositiveInt } from './config.js';
@@ -36,17 +40,88 @@ export function evaluate(
   return evaluatePrepared(model, prepareData(data, options.tasks, model.dtype), batchSize);
 }
 
+/** What {@link predict} returns per task. */
+export type PredictOutput = 'logits' | 'probabilities' | 'labels';
+
+export interface PredictOptions {
+  /** Rows per forward pass (default 1024). */
+  batchSize?: number;
+  /**
+   * `logits` (default): the heads' raw outputs. `probabilities`: softmax over the classes [rows, classes] for
+   * classification, the sigmoid [rows, 1] for binary. `labels`: the class index [rows] (the first of equal maxima)
+   * for classification, 0/1 [rows] for binary (1 when the probability is at least ½). Regression outputs are the
+   * raw values in every mode. Both need `tasks`, since the heads alone do not say which kind each task is.
+   */
+  output?: PredictOutput;
+  /** The task specs the model was built with (needed unless `output` is `logits`). */
+  tasks?: readonly TaskSpec[];
+}
+
+const PREDICT_OPTIONS = ['batchSize', 'output', 'tasks'] as const;
+const PREDICT_OUTPUTS: readonly PredictOutput[] = ['logits', 'probabilities', 'labels'];
+
 /**
  * Model outputs for every row of x, per task (eval mode, no graph). `x` is a [rows, features]
- * tensor or nested arrays of numbers (converted to the model's dtype).
+ * tensor or nested arrays of numbers (converted to the model's dtype), e.g. `tableToData(table).x`.
+ * The third argument is the batch size or {@link PredictOptions}.
+ *
+ * @throws ValueError for a bad batch size or output, or `tasks` missing or not the model's tasks;
+ *   ShapeError when x is not [rows, features].
  */
 export function predict(
   model: MultiTaskModel,
   x: Tensor | readonly (readonly number[])[],
-  batchSize = 1024,
+  options: number | PredictOptions = {},
 ): Record<string, Tensor> {
-  checkPositiveInt('predict', 'batchSize', batchSize, 1024);
-  return predictRows(model, inputTensor(model, x), batchSize);
+  const opts = typeof options === 'number' ? { batchSize: options } : options;
+  checkOptionKeys('predict', opts, PREDICT_OPTIONS);
+  const batchSize = checkPositiveInt('predict', 'batchSize', opts.batchSize, 1024);
+  const output = opts.output ?? 'logits';
+  if (!PREDICT_OUTPUTS.includes(output)) {
+    throw new ValueError(`predict: output must be ${PREDICT_OUTPUTS.join(', ')}, got ${showValue(output)}`);
+  }
+  const tasks = output === 'logits' ? [] : modelTasks(model, opts.tasks, output);
+  const raw = forwardInBatches(model, inputTensor(model, x), batchSize);
+  if (output === 'logits') return raw;
+  return noGrad(() => {
+    const out: Record<string, Tensor> = {};
+    for (const t of tasks) out[t.name] = transformOutput(t, raw[t.name], output);
+    return out;
+  });
+}
+
+/** `tasks`, checked to name exactly the model's tasks. */
+function modelTasks(
+  model: MultiTaskModel,
+  tasks: readonly TaskSpec[] | undefined,
+  output: string,
+): TaskSpec[] {
+  if (tasks === undefined) {
+    throw new ValueError(
+      `predict: output '${output}' needs the task specs ({output, tasks}) to tell classification from binary and regression heads`,
+    );
+  }
+  validateTasks(tasks);
+  const names = tasks.map((t) => t.name);
+  if (names.length !== model.taskNames.length || model.taskNames.some((n) => !names.includes(n))) {
+    throw new ValueError(
+      `predict: tasks name ${names.join(', ')}, but the model's tasks are ${model.taskNames.join(', ')}`,
+    );
+  }
+  return [...tasks];
+}
+
+/** One task's logits as probabilities or labels (regression values pass through). */
+function transformOutput(task: TaskSpec, logits: Tensor, output: PredictOutput): Tensor {
+  if (task.kind === 'regression') return logits;
+  if (task.kind === 'classification')
+    return output === 'probabilities' ? softmax(logits, -1) : argmax(logits, -1);
+  if (output === 'probabilities') return sigmoid(logits);
+  // σ(z) ≥ ½ exactly when z ≥ 0.
+  const z = logits.data;
+  const labels = allocate(logits.dtype, z.length);
+  for (let i = 0; i < z.length; i++) labels[i] = z[i] >= 0 ? 1 : 0;
+  return new Tensor(labels, [z.length]);
 }
 
 function inputTensor(model: MultiTaskModel, x: Tensor | readonly (readonly number[])[]): Tensor {
@@ -59,7 +134,7 @@ function inputTensor(model: MultiTaskModel, x: Tensor | readonly (readonly numbe
   return t;
 }
 
-function predictRows(model: MultiTaskModel, x: Tensor, batchSize: number): Record<string, Tensor> {
+function forwardInBatches(model: MultiTaskModel, x: Tensor, batchSize: number): Record<string, Tensor> {
   const wasTraining = model.training;
   model.eval();
   try {
@@ -85,7 +160,7 @@ export function evaluatePrepared(
   data: PreparedData,
   batchSize = 1024,
 ): Record<string, TaskMetrics> {
-  const outputs = predictRows(model, data.x, checkPositiveInt('evaluate', 'batchSize', batchSize, 1024));
+  const outputs = forwardInBatches(model, data.x, checkPositiveInt('evaluate', 'batchSize', batchSize, 1024));
   const result: Record<string, TaskMetrics> = {};
   noGrad(() => {
     data.tasks.forEach((task, t) => {

@@ -19,7 +19,14 @@ export {
 } from './analysis.js';
 export { type BuildOptions, HardSharing, MMoE, type MultiTaskModel } from './architectures.js';
 export type { MultiTaskData } from './data.js';
-export { type EvaluateOptions, evaluate, predict, type TaskMetrics } from './evaluate.js';
+export {
+  type EvaluateOptions,
+  evaluate,
+  type PredictOptions,
+  type PredictOutput,
+  predict,
+  type TaskMetrics,
+} from './evaluate.js';
 export { ExtractionLayer, type ExtractionOptions } from './extraction.js';
 export { auc, computeMetrics, higherIsBetter, type MetricValues, macroF1, r2 } from './metrics.js';
 export { CGC, PLE } from './ple.js';

@@ -11,6 +11,7 @@ export {
   type OutputStream,
 } from './cli/index.js';
 export { FileError, readFileBytes, readFileBytesSync, writeFileAtomic, writeFileAtomicSync } from './fs.js';
+export { loadModel, loadModelSync } from './model.js';
 export { type ProgressOptions, type ProgressStream, terminalProgress } from './progress.js';
 export { readCsvFile } from './rows.js';
 export {

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCsv, parseCsv } from '../../src/data/csv.js';
 import { CONFIG_KEY, MODEL_FORMAT } from '../../src/model/config.js';
+import { decodeOutputs } from '../../src/model/decode.js';
 import { predict } from '../../src/mtl/evaluate.js';
 import { parseArgs } from '../../src/node/cli/args.js';
-import { decodeOutputs } from '../../src/node/cli/predict.js';
 import {
   featureTensor,
   runTrain,

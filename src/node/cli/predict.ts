@@ -3,32 +3,15 @@
  * preprocessing to new rows, and print (or write) one prediction per usable row.
  */
 import { resolve } from 'node:path';
-import { tensor } from '../../autograd/create.js';
-import type { Tensor } from '../../autograd/tensor.js';
 import { formatCsv } from '../../data/csv.js';
-import { applyStandardizer, inverseTargets } from '../../data/standardize.js';
-import type { FeatureColumnInfo, Table } from '../../data/table.js';
-import { FormatError } from '../../errors.js';
-import { configFromMetadata, type ModelConfig, restoreModel } from '../../model/config.js';
-import type { HardSharing } from '../../mtl/architectures.js';
-import { predict } from '../../mtl/evaluate.js';
-import { sigmoid } from '../../mtl/metrics.js';
+import type { ModelConfig } from '../../model/config.js';
+import type { RowPrediction } from '../../model/decode.js';
+import type { SkippedRow } from '../../model/encode.js';
+import { modelFromSafetensors, predictSource, type SavedModel } from '../../model/saved-model.js';
 import { formatNumber } from '../../report/format.js';
-import { softmaxVector } from '../../tensor/reduce.js';
-import { writeFileAtomic } from '../fs.js';
-import { loadSafetensors } from '../safetensors.js';
+import { readFileBytes, writeFileAtomic } from '../fs.js';
 import { type FlagSpec, flagValue, parseArgs, required } from './args.js';
-import {
-  cellNumber,
-  cellText,
-  isMissing,
-  parseDialect,
-  quoteList,
-  type RowSource,
-  readRows,
-  resolveColumn,
-  showCell,
-} from './data.js';
+import { parseDialect, type RowSource, readRows, resolveColumn } from './data.js';
 import { DataError, UsageError } from './errors.js';
 import { type CliIO, refuseOutputOntoInput, textTable, toJson } from './io.js';
 
@@ -41,199 +24,14 @@ export const PREDICT_FLAGS: Record<string, FlagSpec> = {
   decimal: { type: 'string' },
 };
 
-/** The prediction of one task for one row. */
-export type TaskPrediction =
-  | {
-      /** The predicted class name. */
-      label: string;
-      /** Probability of the predicted class. */
-      probability: number;
-      /** Probability of every class, by name. */
-      probabilities: Record<string, number>;
-    }
-  | {
-      /** The predicted value, in the units of the training labels. */
-      value: number;
-    };
-
-/** Predictions for one input row. `row` counts data rows from 1; `line` is the CSV line. */
-export interface RowPrediction {
-  row: number;
-  line?: number;
-  tasks: Record<string, TaskPrediction>;
-}
-
-/** An input row that could not be predicted, and why. */
-export interface SkippedRow {
-  row: number;
-  line?: number;
-  reason: string;
-}
-
-/** A model loaded from a file: its config and network. */
-export interface LoadedModel {
-  config: ModelConfig;
-  model: HardSharing;
-}
-
 /**
- * Loads a model file written by `mtlgrad train --save`.
+ * Loads a model file written by `mtlgrad train --save`; messages name `path` as the user wrote it.
  *
  * @throws FileError if it cannot be read; FormatError if it is not a valid safetensors file, has
  *   no (or an invalid) mtlgrad config, or its weights do not fit the config.
  */
-export async function loadModel(path: string, cwd: string): Promise<LoadedModel> {
-  let file: Awaited<ReturnType<typeof loadSafetensors>>;
-  try {
-    file = await loadSafetensors(resolve(cwd, path));
-  } catch (err) {
-    if (err instanceof FormatError) {
-      const detail = err.message.startsWith(`${resolve(cwd, path)}: `)
-        ? err.message.slice(resolve(cwd, path).length + 2)
-        : err.message;
-      throw new FormatError(`${path}: not a valid model file: ${detail}`);
-    }
-    throw err;
-  }
-  const config = configFromMetadata(file.metadata, path);
-  return { config, model: restoreModel(config, file.tensors, path) };
-}
-
-/**
- * Encodes the rows of `source` with the model's preprocessing: numeric columns parsed, categorical
- * columns one-hot encoded with the saved category lists, missing values dropped or imputed per
- * the saved policy, then standardised. Rows that cannot be encoded are returned in `skipped`.
- *
- * @throws DataError when a feature column is absent from the file.
- */
-export function encodeRows(
-  source: RowSource,
-  config: ModelConfig,
-): { table: Table; used: number[]; skipped: SkippedRow[] } {
-  const columns = config.features.map((f) => resolveColumn(source, f, 'a feature of the model'));
-  const width = config.featureNames.length;
-  const rowsX: Float64Array[] = [];
-  const used: number[] = [];
-  const skipped: SkippedRow[] = [];
-  const where = (r: number) =>
-    source.format === 'csv' ? { row: r + 1, line: source.position(r) } : { row: r + 1 };
-  for (let r = 0; r < source.n; r++) {
-    const x = new Float64Array(width);
-    const problems: string[] = [];
-    const missing: string[] = [];
-    let o = 0;
-    config.features.forEach((f, j) => {
-      const v = source.get(r, columns[j]);
-      const cats = Object.hasOwn(config.categorical, f) ? config.categorical[f] : undefined;
-      const span = cats === undefined ? 1 : cats.length;
-      if (isMissing(v)) {
-        missing.push(f);
-        x.fill(Number.NaN, o, o + span);
-      } else if (cats === undefined) {
-        const num = cellNumber(v);
-        if (num === null)
-          problems.push(`value ${showCell(v)} in column ${JSON.stringify(f)} is not a number`);
-        else x[o] = num;
-      } else {
-        const s = cellText(v);
-        const k = s === null ? -1 : cats.indexOf(s);
-        if (k < 0) {
-          problems.push(
-            `category ${showCell(v)} in column ${JSON.stringify(f)} was not seen in training (known: ${quoteList(cats, 10)})`,
-          );
-        } else x[o + k] = 1;
-      }
-      o += span;
-    });
-    if (missing.length > 0 && config.missing === 'drop') {
-      problems.unshift(
-        `missing feature value in ${quoteList(missing)} (the model was trained with --missing drop)`,
-      );
-    }
-    if (problems.length > 0) skipped.push({ ...where(r), reason: problems.join('; ') });
-    else {
-      rowsX.push(x);
-      used.push(r);
-    }
-  }
-  const x = new Float64Array(used.length * width);
-  for (let i = 0; i < rowsX.length; i++) x.set(rowsX[i], i * width);
-  const featureInfo: FeatureColumnInfo[] = [];
-  for (const f of config.features) {
-    const cats = Object.hasOwn(config.categorical, f) ? config.categorical[f] : undefined;
-    if (cats === undefined) featureInfo.push({ name: f, column: f, kind: 'numeric' });
-    else
-      for (const c of cats) featureInfo.push({ name: `${f}=${c}`, column: f, kind: 'onehot', category: c });
-  }
-  const raw: Table = {
-    featureNames: [...config.featureNames],
-    featureInfo,
-    categories: config.categorical,
-    x,
-    nRows: used.length,
-    nFeatures: width,
-    tasks: {},
-    dropped: [],
-    rowIndex: Int32Array.from(used),
-  };
-  if (config.missing !== 'drop') raw.impute = config.missing;
-  return { table: applyStandardizer(raw, config.standardizer), used, skipped };
-}
-
-/**
- * Turns head outputs (logits; standardised regression values) into per-row predictions: class
- * name and probabilities (argmax; ties to the first class; binary positive when p ≥ 0.5), or the
- * value in original units.
- */
-export function decodeOutputs(
-  config: ModelConfig,
-  outputs: Record<string, Tensor>,
-  n: number,
-): Record<string, TaskPrediction>[] {
-  const rows: Record<string, TaskPrediction>[] = Array.from({ length: n }, () => ({}));
-  for (const task of config.tasks) {
-    const out = outputs[task.name].data;
-    if (task.kind === 'regression') {
-      const values = inverseTargets(config.targetStandardizer, task.name, out);
-      for (let i = 0; i < n; i++) rows[i][task.name] = { value: values[i] };
-      continue;
-    }
-    const classes = task.classes as string[];
-    for (let i = 0; i < n; i++) {
-      const p =
-        task.kind === 'binary'
-          ? [1 - sigmoid(out[i]), sigmoid(out[i])]
-          : softmaxVector(out, i * classes.length, classes.length);
-      let best = 0;
-      if (task.kind === 'binary') best = p[1] >= 0.5 ? 1 : 0;
-      else for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-      const probabilities: Record<string, number> = {};
-      classes.forEach((c, k) => {
-        probabilities[c] = p[k];
-      });
-      rows[i][task.name] = { label: classes[best], probability: p[best], probabilities };
-    }
-  }
-  return rows;
-}
-
-/** Predictions of a loaded model for every usable row of `source`. */
-export function predictRows(
-  loaded: LoadedModel,
-  source: RowSource,
-): { predictions: RowPrediction[]; skipped: SkippedRow[] } {
-  const { table, used, skipped } = encodeRows(source, loaded.config);
-  if (used.length === 0) return { predictions: [], skipped };
-  const x = tensor(table.x, { shape: [table.nRows, table.nFeatures], dtype: 'float32' });
-  const decoded = decodeOutputs(loaded.config, predict(loaded.model, x), used.length);
-  const predictions = used.map((r, i) => {
-    const p: RowPrediction =
-      source.format === 'csv'
-        ? { row: r + 1, line: source.position(r), tasks: decoded[i] }
-        : { row: r + 1, tasks: decoded[i] };
-    return p;
-  });
-  return { predictions, skipped };
+export async function loadModelFile(path: string, cwd: string): Promise<SavedModel> {
+  return modelFromSafetensors(await readFileBytes(resolve(cwd, path)), path);
 }
 
 /** Header and cells of the prediction table / CSV (without the error column). */
@@ -305,9 +103,11 @@ export async function predictCommand(
     await refuseOutputOntoInput({ flag: 'output', path: output }, inputs, io.cwd);
   }
 
-  const loaded = await loadModel(modelPath, io.cwd);
+  const loaded = await loadModelFile(modelPath, io.cwd);
   const source = await readRows(dataPath, io.cwd, dialect);
-  const { predictions, skipped } = predictRows(loaded, source);
+  const { predictions, skipped } = predictSource(loaded, source, (f) =>
+    resolveColumn(source, f, 'a feature of the model'),
+  );
   if (predictions.length === 0) {
     const sample = skipped
       .slice(0, 3)

@@ -1,0 +1,100 @@
+/**
+ * A model saved by `mtlgrad train --save`, rebuilt from the bytes of its safetensors file (no file system:
+ * `loadModel` in mtlgrad/node reads the file), with the preprocessing it was trained with.
+ */
+import { tensor } from '../autograd/create.js';
+import { objectRows, RowSource } from '../data/row-source.js';
+import { FormatError, ValueError } from '../errors.js';
+import { decodeSafetensors } from '../io/safetensors.js';
+import type { HardSharing } from '../mtl/architectures.js';
+import { predict } from '../mtl/evaluate.js';
+import type { TaskSpec } from '../mtl/tasks.js';
+import { showValue } from '../tensor/shape.js';
+import { configFromMetadata, type ModelConfig, restoreModel, taskSpecs } from './config.js';
+import { decodeOutputs, type RowPrediction } from './decode.js';
+import { encodeRows, rowPosition, type SkippedRow } from './encode.js';
+
+/** What {@link predictRows} returns: a prediction per usable row, and the rows it could not use with the reason. */
+export interface RowPredictions {
+  predictions: RowPrediction[];
+  skipped: SkippedRow[];
+}
+
+/** A saved model: its network, the config that rebuilt it (features, classes, standardisers) and its tasks. */
+export class SavedModel {
+  /** The task specs of the heads, for `predict(model, x, {output, tasks})` and `evaluate`. */
+  readonly tasks: TaskSpec[];
+
+  constructor(
+    readonly config: ModelConfig,
+    readonly model: HardSharing,
+  ) {
+    this.tasks = taskSpecs(config);
+  }
+
+  /** Same as {@link predictRows}`(this, rows)`. */
+  predictRows(rows: RowSource | readonly object[]): RowPredictions {
+    return predictRows(this, rows);
+  }
+}
+
+/**
+ * Rebuilds a model from the bytes of a safetensors file written by `mtlgrad train --save` (browser-safe).
+ * `name` (e.g. the file name) starts every error message.
+ *
+ * @throws FormatError if the bytes are not a safetensors file, carry no valid mtlgrad config, or hold
+ *   weights that do not fit it.
+ */
+export function modelFromSafetensors(
+  bytes: Uint8Array | ArrayBuffer,
+  name = 'modelFromSafetensors',
+): SavedModel {
+  let file: ReturnType<typeof decodeSafetensors>;
+  try {
+    file = decodeSafetensors(bytes);
+  } catch (err) {
+    if (err instanceof FormatError) throw new FormatError(`${name}: not a valid model file: ${err.message}`);
+    throw err;
+  }
+  const config = configFromMetadata(file.metadata, name);
+  return new SavedModel(config, restoreModel(config, file.tensors, name));
+}
+
+/**
+ * Predictions of a saved model for new rows: row objects keyed by column name, or a RowSource
+ * (`csvRows(text)`, `readCsvFile(path)`). The saved preprocessing is applied (one-hot categories,
+ * imputation, standardisation); each task gives its label with the class probabilities, or its value in
+ * the units of the training labels. Rows that cannot be encoded are listed in `skipped` with the reason.
+ *
+ * @throws ValueError when `rows` is neither, or a feature column is absent.
+ */
+export function predictRows(model: SavedModel, rows: RowSource | readonly object[]): RowPredictions {
+  return predictSource(model, toSource(rows));
+}
+
+/** {@link predictRows} on a source whose feature columns `columnOf` finds (the CLI names its flags there). */
+export function predictSource(
+  model: SavedModel,
+  source: RowSource,
+  columnOf?: (feature: string) => string,
+): RowPredictions {
+  if (!(model instanceof SavedModel)) {
+    throw new ValueError(
+      `predictRows: expected a SavedModel (from modelFromSafetensors or loadModel), got ${showValue(model)}`,
+    );
+  }
+  const { table, used, skipped } = encodeRows(source, model.config, columnOf);
+  if (used.length === 0) return { predictions: [], skipped };
+  const x = tensor(table.x, { shape: [table.nRows, table.nFeatures], dtype: model.model.dtype });
+  const decoded = decodeOutputs(model.config, predict(model.model, x), used.length);
+  const predictions = used.map((r, i) => ({ ...rowPosition(source, r), tasks: decoded[i] }));
+  return { predictions, skipped };
+}
+
+function toSource(rows: RowSource | readonly object[]): RowSource {
+  if (rows instanceof RowSource) return rows;
+  if (Array.isArray(rows)) return objectRows(rows, {}, 'predictRows');
+  throw new ValueError(
+    `predictRows: rows must be an array of row objects or a RowSource (csvRows(text)), got ${showValue(rows)}`,
+  );
+}
