@@ -1,4 +1,5 @@
 export { bfloat16ToNumber, float16ToNumber } from './half.js';
+export { ONNX_OPSET, type OnnxOptions, toOnnx } from './onnx/index.js';
 export {
   DEFAULT_MAX_HEADER_BYTES,
   type DecodedSafetensors,

@@ -58,6 +58,10 @@ export class MLP extends Module {
   readonly norms: ModuleList<LayerNorm> | null;
   /** The dropout layer (null when dropout is 0). */
   readonly dropout: Dropout | null;
+  /** The hidden activation as given (a name, a function or a Module): what an exporter writes. */
+  readonly activation: ActivationName | ActivationFn | Module;
+  /** The output activation as given, or null. */
+  readonly outputActivation: ActivationName | ActivationFn | Module | null;
   private readonly act: ActivationFn;
   private readonly outAct: ActivationFn | null;
   /** ReLU after a Linear (and no LayerNorm between) runs inside the Linear op: one pass, one node. */
@@ -85,8 +89,10 @@ export class MLP extends Module {
       throw new ValueError(`MLP: dropout must be in [0, 1), got ${String(p)}`);
     this.sizes = sizes.slice();
     const act = options.activation ?? 'relu';
+    this.activation = act;
     this.act = resolveActivation('MLP', act);
     const outAct = options.outputActivation ?? null;
+    this.outputActivation = outAct;
     this.outAct = outAct === null ? null : resolveActivation('MLP', outAct);
     this.fuseHidden = isRelu(act) && norm !== 'layernorm';
     this.fuseOutput = outAct !== null && isRelu(outAct);

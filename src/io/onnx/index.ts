@@ -1,0 +1,1 @@
+export { ONNX_OPSET, type OnnxOptions, toOnnx } from './export.js';
