@@ -5,6 +5,7 @@
 import { tensor } from '../autograd/create.js';
 import { objectRows, RowSource } from '../data/row-source.js';
 import { FormatError, ValueError } from '../errors.js';
+import { toOnnx } from '../io/onnx/export.js';
 import { decodeSafetensors } from '../io/safetensors.js';
 import type { HardSharing } from '../mtl/architectures.js';
 import { predict } from '../mtl/evaluate.js';
@@ -30,6 +31,35 @@ export class SavedModel {
     readonly model: HardSharing,
   ) {
     this.tasks = taskSpecs(config);
+  }
+
+  /**
+   * The model as ONNX bytes with its preprocessing in the graph: the input `features` holds the raw encoded
+   * columns (`config.featureNames`: numeric features as they are, a 0/1 column per category), NaN is imputed
+   * when the model was trained with --missing mean/median, and the features are standardised. Outputs, one per
+   * task: class probabilities, the binary task's probability of `classes[1]`, regression values in label units.
+   * The metadata (`mtlgrad.features`, `mtlgrad.classes`) names the input columns and the classes.
+   */
+  toOnnx(): Uint8Array {
+    const { config } = this;
+    const s = config.standardizer;
+    const targets: Record<string, { mean: number; std: number }> = {};
+    for (const t of config.tasks)
+      if (t.kind === 'regression') targets[t.name] = config.targetStandardizer.tasks[t.name];
+    const classes: Record<string, string[]> = {};
+    for (const t of config.tasks) if (t.classes) classes[t.name] = t.classes;
+    return toOnnx(this.model, {
+      standardize: { mean: s.mean, std: s.std, ...(s.impute === null ? {} : { fill: s.fill }) },
+      output: 'probabilities',
+      tasks: this.tasks,
+      targets,
+      docString: `mtlgrad model; input columns: ${config.featureNames.join(', ')}`,
+      ...(config.createdBy === undefined ? {} : { producerVersion: config.createdBy }),
+      metadata: {
+        'mtlgrad.features': JSON.stringify(config.featureNames),
+        'mtlgrad.classes': JSON.stringify(classes),
+      },
+    });
   }
 
   /** Same as {@link predictRows}`(this, rows)`. */

@@ -12,6 +12,7 @@ export {
 } from './cli/index.js';
 export { FileError, readFileBytes, readFileBytesSync, writeFileAtomic, writeFileAtomicSync } from './fs.js';
 export { loadModel, loadModelSync } from './model.js';
+export { saveOnnx } from './onnx.js';
 export { type ProgressOptions, type ProgressStream, terminalProgress } from './progress.js';
 export { readCsvFile } from './rows.js';
 export {

@@ -1,4 +1,4 @@
-/** Help texts of `mtlgrad`, `mtlgrad train`, `mtlgrad predict` and `mtlgrad example-data`. */
+/** Help texts of `mtlgrad`, `mtlgrad train`, `mtlgrad predict`, `mtlgrad export` and `mtlgrad example-data`. */
 import { WEIGHTING_NAMES, WEIGHTINGS } from '../../mtl/registry.js';
 
 /** Defaults of `mtlgrad train` (shown in the help text and used by the parser). */
@@ -30,14 +30,16 @@ export function mainHelp(version: string): string {
 Usage:
   mtlgrad train   --data FILE --features COLS --task NAME:KIND [--task ...] [options]
   mtlgrad predict --model FILE --data FILE [--json] [--output FILE.csv]
+  mtlgrad export  --model FILE --onnx FILE.onnx
   mtlgrad example-data penguins [--rows N] [--without-labels]
-  mtlgrad help [train|predict|example-data]
+  mtlgrad help [train|predict|export|example-data]
   mtlgrad --version
 
 Commands:
   train     Train a shared network on a CSV or JSON table, report test metrics per task,
             and optionally save the model (weights and preprocessing) to a safetensors file.
   predict   Apply a saved model to new rows (label columns are not needed).
+  export    Write a saved model as ONNX, its preprocessing included, to serve it with any ONNX Runtime.
   example-data
             Write the bundled Palmer Penguins table as CSV to stdout, to try the commands on.
 
@@ -171,6 +173,30 @@ first data row); for CSV input, "line" is the line in the file.
 
 Example:
   mtlgrad predict --model penguins.safetensors --data new-penguins.csv --output predictions.csv
+`;
+}
+
+export function exportHelp(): string {
+  return `Usage: mtlgrad export --model FILE --onnx FILE.onnx
+
+Writes a model saved by 'mtlgrad train --save' as an ONNX model (opset 17), to run it with any
+ONNX Runtime (server, browser, mobile). The saved preprocessing is part of the graph: missing
+values (NaN) are imputed when the model was trained with --missing mean or median, and the
+features are standardised, so the model takes the raw columns.
+
+Options:
+  --model FILE            Model file written by 'mtlgrad train --save' (safetensors).
+  --onnx FILE             The ONNX file to write (atomically).
+  -h, --help              Show this help.
+
+The input "features" is a float32 tensor [batch, columns]: the numeric features as they are and,
+per categorical feature, one 0/1 column per category, in the order the command prints (also
+in the model's metadata as "mtlgrad.features"). One output per task, named after it: class
+probabilities [batch, classes] (class names in the metadata as "mtlgrad.classes"), a binary
+task's probability of its second class [batch, 1], or regression values in label units.
+
+Example:
+  mtlgrad export --model penguins.safetensors --onnx penguins.onnx
 `;
 }
 

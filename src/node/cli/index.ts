@@ -7,7 +7,8 @@ import '../../autograd/methods.js';
 import { closest } from '../../options.js';
 import { describeError, UsageError } from './errors.js';
 import { exampleDataCommand } from './example-data.js';
-import { exampleDataHelp, mainHelp, predictHelp, trainHelp } from './help.js';
+import { exportCommand } from './export.js';
+import { exampleDataHelp, exportHelp, mainHelp, predictHelp, trainHelp } from './help.js';
 import { type CliIO, packageVersion } from './io.js';
 import { predictCommand } from './predict.js';
 import { trainCommand } from './train.js';
@@ -22,7 +23,7 @@ export {
 export { UsageError } from './errors.js';
 export type { CliIO, OutputStream } from './io.js';
 
-const COMMANDS = ['train', 'predict', 'example-data', 'help'];
+const COMMANDS = ['train', 'predict', 'export', 'example-data', 'help'];
 
 /**
  * Runs `mtlgrad` with `argv` (the arguments after the program name). Output goes to `io.stdout`,
@@ -44,7 +45,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
-    throw new UsageError("no command given; usage: mtlgrad train|predict [options] (see 'mtlgrad --help')");
+    throw new UsageError(
+      "no command given; usage: mtlgrad train|predict|export [options] (see 'mtlgrad --help')",
+    );
   }
   if (first === '--help' || first === '-h') {
     io.stdout.write(mainHelp(packageVersion()));
@@ -59,6 +62,8 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
       return trainCommand(rest, io, trainHelp);
     case 'predict':
       return predictCommand(rest, io, predictHelp);
+    case 'export':
+      return exportCommand(rest, io, exportHelp);
     case 'example-data':
       return exampleDataCommand(rest, io, exampleDataHelp);
     case 'help': {
@@ -66,21 +71,22 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
       if (topic === undefined) io.stdout.write(mainHelp(packageVersion()));
       else if (topic === 'train') io.stdout.write(trainHelp());
       else if (topic === 'predict') io.stdout.write(predictHelp());
+      else if (topic === 'export') io.stdout.write(exportHelp());
       else if (topic === 'example-data') io.stdout.write(exampleDataHelp());
       else
         throw new UsageError(
-          `help: unknown command '${topic}'; commands are train, predict and example-data`,
+          `help: unknown command '${topic}'; commands are train, predict, export and example-data`,
         );
       return 0;
     }
   }
   if (first.startsWith('-')) {
     throw new UsageError(
-      `unknown option '${first}' before the command; usage: mtlgrad train|predict [options], or mtlgrad --help`,
+      `unknown option '${first}' before the command; usage: mtlgrad train|predict|export [options], or mtlgrad --help`,
     );
   }
   const c = closest(first, COMMANDS);
   throw new UsageError(
-    `unknown command '${first}'${c ? `; did you mean '${c}'?` : ''} (commands: train, predict, example-data, help)`,
+    `unknown command '${first}'${c ? `; did you mean '${c}'?` : ''} (commands: train, predict, export, example-data, help)`,
   );
 }
