@@ -7,7 +7,7 @@ import { objectRows, RowSource } from '../data/row-source.js';
 import { FormatError, ValueError } from '../errors.js';
 import { toOnnx } from '../io/onnx/export.js';
 import { decodeSafetensors } from '../io/safetensors.js';
-import type { HardSharing } from '../mtl/architectures.js';
+import type { MultiTaskModel } from '../mtl/architectures.js';
 import { predict } from '../mtl/evaluate.js';
 import type { TaskSpec } from '../mtl/tasks.js';
 import { showValue } from '../tensor/shape.js';
@@ -28,7 +28,7 @@ export class SavedModel {
 
   constructor(
     readonly config: ModelConfig,
-    readonly model: HardSharing,
+    readonly model: MultiTaskModel,
   ) {
     this.tasks = taskSpecs(config);
   }
