@@ -251,4 +251,52 @@ describe('mtlgrad predict', () => {
     // A null and an absent key are both missing: the same imputed prediction.
     expect(out.predictions[1].tasks).toEqual(out.predictions[2].tasks);
   });
+
+  it('--probabilities shows every class’s probability, as in --json', async () => {
+    writeFileSync(join(dir, 'two.csv'), 'x1,x2,noise level,color\n1.5,-0.3,0.3,red\n-1.2,0.2,0.3,blue\n');
+    const json = await run(['predict', '--model', 'model.safetensors', '--data', 'two.csv', '--json'], {
+      cwd: dir,
+    });
+    const r = await run(
+      [
+        'predict',
+        '--model',
+        'model.safetensors',
+        '--data',
+        'two.csv',
+        '--probabilities',
+        '--output',
+        'all.csv',
+      ],
+      { cwd: dir },
+    );
+    expect(r.code).toBe(0);
+    const out = parseCsv(readFileSync(join(dir, 'all.csv'), 'utf8'));
+    const { predictions, model } = JSON.parse(json.stdout);
+    const classes = model.tasks.find((t: { name: string }) => t.name === 'shape').classes as string[];
+    expect(out.header).toEqual([
+      'row',
+      'line',
+      'shape',
+      ...classes.map((c) => `shape P(${c})`),
+      'flag',
+      'flag P(no)',
+      'flag P(yes)',
+      'value',
+      'error',
+    ]);
+    out.rows.forEach((row, i) => {
+      const probs = classes.map((c) => Number(row[out.header.indexOf(`shape P(${c})`)]));
+      expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+      classes.forEach((c, k) => expect(probs[k]).toBeCloseTo(predictions[i].tasks.shape.probabilities[c], 6));
+      expect(row[out.header.indexOf('shape')]).toBe(predictions[i].tasks.shape.label);
+    });
+    const table = await run(
+      ['predict', '--model', 'model.safetensors', '--data', 'two.csv', '--probabilities'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(table.stdout).toContain(`shape P(${classes[0]})`);
+  });
 });

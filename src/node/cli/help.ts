@@ -143,7 +143,8 @@ Example:
 }
 
 export function predictHelp(): string {
-  return `Usage: mtlgrad predict --model FILE --data FILE [--json] [--output FILE.csv] [--delimiter CHAR]
+  return `Usage: mtlgrad predict --model FILE --data FILE [--json] [--output FILE.csv] [--probabilities]
+                       [--delimiter CHAR]
 
 Applies a model saved by 'mtlgrad train --save' to new rows. The feature columns the model was
 trained on must be present; label columns are not needed (and are ignored). The saved
@@ -163,6 +164,8 @@ Options:
   --output FILE.csv       Also write the predictions as CSV (atomically): one line per input row,
                           columns row, then per task its label and "<task> probability" (or its
                           value), and "error" with the reason a row could not be predicted.
+  --probabilities         Show every class's probability (columns "<task> P(<class>)") instead of
+                          only the predicted label's, in the table and in the --output CSV.
   -h, --help              Show this help.
 
 For each row: classification and binary tasks give the predicted class (by name) and its

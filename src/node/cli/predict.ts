@@ -22,6 +22,7 @@ export const PREDICT_FLAGS: Record<string, FlagSpec> = {
   output: { type: 'string' },
   delimiter: { type: 'string' },
   decimal: { type: 'string' },
+  probabilities: { type: 'boolean' },
 };
 
 /**
@@ -34,21 +35,32 @@ export async function loadModelFile(path: string, cwd: string): Promise<SavedMod
   return modelFromSafetensors(await readFileBytes(resolve(cwd, path)), path);
 }
 
-/** Header and cells of the prediction table / CSV (without the error column). */
-function predictionColumns(config: ModelConfig): string[] {
+/**
+ * Header of the prediction table / CSV (without the error column): per task its label and the label's
+ * probability, or with `all` (--probabilities) its label and one `<task> P(<class>)` column per class.
+ */
+function predictionColumns(config: ModelConfig, all: boolean): string[] {
   const cols: string[] = [];
   for (const t of config.tasks) {
     cols.push(t.name);
-    if (t.kind !== 'regression') cols.push(`${t.name} probability`);
+    if (t.classes === undefined) continue;
+    if (all) cols.push(...t.classes.map((c) => `${t.name} P(${c})`));
+    else cols.push(`${t.name} probability`);
   }
   return cols;
 }
 
-function predictionCells(config: ModelConfig, p: RowPrediction, format: (v: number) => string): string[] {
+function predictionCells(
+  config: ModelConfig,
+  p: RowPrediction,
+  format: (v: number) => string,
+  all: boolean,
+): string[] {
   const cells: string[] = [];
   for (const t of config.tasks) {
     const tp = p.tasks[t.name];
     if ('value' in tp) cells.push(format(tp.value));
+    else if (all) cells.push(tp.label, ...(t.classes as string[]).map((c) => format(tp.probabilities[c])));
     else cells.push(tp.label, format(tp.probability));
   }
   return cells;
@@ -60,15 +72,17 @@ export function predictionsCsv(
   source: RowSource,
   predictions: readonly RowPrediction[],
   skipped: readonly SkippedRow[],
+  all = false,
 ): string {
-  const header = ['row', ...(source.format === 'csv' ? ['line'] : []), ...predictionColumns(config), 'error'];
+  const columns = predictionColumns(config, all);
+  const header = ['row', ...(source.format === 'csv' ? ['line'] : []), ...columns, 'error'];
   const byRow = new Map<number, string[]>();
-  const blank = predictionColumns(config).map(() => '');
+  const blank = columns.map(() => '');
   const lead = (r: { row: number; line?: number }) => [
     String(r.row),
     ...(r.line === undefined ? [] : [String(r.line)]),
   ];
-  for (const p of predictions) byRow.set(p.row, [...lead(p), ...predictionCells(config, p, String), '']);
+  for (const p of predictions) byRow.set(p.row, [...lead(p), ...predictionCells(config, p, String, all), '']);
   for (const s of skipped) byRow.set(s.row, [...lead(s), ...blank, s.reason]);
   const rows = [...byRow.entries()].sort((a, b) => a[0] - b[0]).map(([, cells]) => cells);
   return formatCsv(header, rows);
@@ -94,6 +108,7 @@ export async function predictCommand(
   const output = flagValue(args, 'output');
   if (output === '') throw new UsageError('--output needs a file name');
   const json = args.switches.has('json');
+  const all = args.switches.has('probabilities');
   const dialect = parseDialect(flagValue(args, 'delimiter'), flagValue(args, 'decimal'));
   if (output !== undefined) {
     const inputs = [
@@ -118,7 +133,7 @@ export async function predictCommand(
     );
   }
   if (output !== undefined) {
-    const csv = predictionsCsv(loaded.config, source, predictions, skipped);
+    const csv = predictionsCsv(loaded.config, source, predictions, skipped, all);
     await writeFileAtomic(resolve(io.cwd, output), new TextEncoder().encode(csv));
   }
 
@@ -136,8 +151,8 @@ export async function predictCommand(
   }
   let out = '';
   if (output === undefined) {
-    const header = ['row', ...predictionColumns(config)];
-    const body = predictions.map((p) => [String(p.row), ...predictionCells(config, p, formatNumber)]);
+    const header = ['row', ...predictionColumns(config, all)];
+    const body = predictions.map((p) => [String(p.row), ...predictionCells(config, p, formatNumber, all)]);
     out += textTable(header, body);
   } else {
     out += `Wrote predictions for ${predictions.length} of ${source.n} rows to ${output}\n`;
