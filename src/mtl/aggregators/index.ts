@@ -12,6 +12,13 @@ export { constantGrad, constantWeighting } from './constant.js';
 export { gradientCosine } from './cosine.js';
 export type { DualConeOptions } from './dual-cone.js';
 export { dualProj, dualProjWeighting } from './dual-proj.js';
+export {
+  type FairGradInfo,
+  type FairGradOptions,
+  type FairGradResult,
+  fairGrad,
+  fairGradWeighting,
+} from './fair-grad.js';
 export { aggregate, type Gramian, type GramianWeighting, gramianOf } from './gramian.js';
 export { type ImtlResult, imtl, imtlWeighting } from './imtl.js';
 export { type KrumOptions, krum, krumWeighting } from './krum.js';

@@ -6,6 +6,7 @@
  */
 import type { Tensor } from '../../autograd/tensor.js';
 import { ValueError } from '../../errors.js';
+import { checkNonNegative } from '../../options.js';
 import { Rng } from '../../tensor/rng.js';
 import {
   type AlignedMtlOptions,
@@ -16,6 +17,8 @@ import {
   constantWeighting,
   type DualConeOptions,
   dualProjWeighting,
+  type FairGradOptions,
+  fairGradWeighting,
   type GramianWeighting,
   imtlWeighting,
   type KrumOptions,
@@ -296,5 +299,18 @@ export class TrimmedMean extends Stateless {
   }
   protected solve(J: Float64Array[]) {
     return trimmedMean(J, this.options);
+  }
+}
+
+/**
+ * FairGrad (Ban & Ji 2024): α-fair weights, (Gw)_t = w_t^(−1/α); α = 1 is Nash-MTL's equation. Its
+ * step does not shrink with the gradients for α ≤ 1, so, as the official code, `fit` clips the shared
+ * gradient to norm `maxGradNorm` (default 1; `fit({maxGradNorm})` overrides it, 0 disables).
+ */
+export class FairGrad extends GramianMethod {
+  readonly maxGradNorm: number;
+  constructor(options: FairGradOptions & { maxGradNorm?: number } = {}) {
+    super('FairGrad', fairGradWeighting(options));
+    this.maxGradNorm = checkNonNegative('FairGrad', 'maxGradNorm', options.maxGradNorm ?? 1);
   }
 }

@@ -38,3 +38,4 @@ export type {
   WeightingInfo,
 } from './types.js';
 export { UW } from './uw.js';
+export { FairGrad } from './gradient-methods.js';
