@@ -93,7 +93,7 @@ function solveFair(A: Float64Array[], p: number, maxIter: number, tol: number) {
     return w.reduce((r, x, i) => Math.max(r, Math.abs(x ** p * Aw[i] - 1)), 0);
   };
   // Start on the ray of the orthogonal case's solution, w_t = A_tt^(−1/(1+p)), at its best multiple.
-  let w = Float64Array.from(A, (row, i) => row[i] ** (-1 / (1 + p)));
+  let w: Float64Array = Float64Array.from(A, (row, i) => row[i] ** (-1 / (1 + p)));
   if (k === 0) return { w, residual: 0, iterations: 0 };
   const quad = quadForm(A, w);
   const c = quad > 0 ? (w.reduce((s, x) => s + x ** (1 - p), 0) / quad) ** (1 / (1 + p)) : 1;

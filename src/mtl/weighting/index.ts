@@ -11,6 +11,7 @@ export {
   ConFIG,
   Constant,
   DualProj,
+  FairGrad,
   GramianMethod,
   IMTL,
   Krum,
@@ -38,4 +39,3 @@ export type {
   WeightingInfo,
 } from './types.js';
 export { UW } from './uw.js';
-export { FairGrad } from './gradient-methods.js';
