@@ -19,6 +19,8 @@ export {
   fairGrad,
   fairGradWeighting,
 } from './fair-grad.js';
+export { type GradDropOptions, type GradDropResult, gradDrop } from './grad-drop.js';
+export { type GradVacOptions, type GradVacResult, gradVac, gradVacStep } from './grad-vac.js';
 export { aggregate, type Gramian, type GramianWeighting, gramianOf } from './gramian.js';
 export { type ImtlResult, imtl, imtlWeighting } from './imtl.js';
 export { type KrumOptions, krum, krumWeighting } from './krum.js';

@@ -8,6 +8,8 @@ import type { Tensor } from '../../autograd/tensor.js';
 import { ValueError } from '../../errors.js';
 import { checkNonNegative } from '../../options.js';
 import { Rng } from '../../tensor/rng.js';
+import { leakOf } from '../aggregators/grad-drop.js';
+import { checkBeta } from '../aggregators/grad-vac.js';
 import {
   type AlignedMtlOptions,
   aggregate,
@@ -20,6 +22,9 @@ import {
   type FairGradOptions,
   fairGradWeighting,
   type GramianWeighting,
+  gradDrop,
+  gradVacStep,
+  gramianOf,
   imtlWeighting,
   type KrumOptions,
   krumWeighting,
@@ -32,7 +37,7 @@ import {
   trimmedMean,
   upgradWeighting,
 } from '../aggregators/index.js';
-import { dot } from '../aggregators/linalg.js';
+import { combine, dot } from '../aggregators/linalg.js';
 import { checkInt } from '../aggregators/rows.js';
 import type { GradientWeighting, StepInfo, WeightingInfo } from './types.js';
 
@@ -312,5 +317,78 @@ export class FairGrad extends GramianMethod {
   constructor(options: FairGradOptions & { maxGradNorm?: number } = {}) {
     super('FairGrad', fairGradWeighting(options));
     this.maxGradNorm = checkNonNegative('FairGrad', 'maxGradNorm', options.maxGradNorm ?? 1);
+  }
+}
+
+/** The indices of the tasks present in a step (all of them when `present` is absent). */
+function presentTasks(T: number, present: readonly boolean[] | undefined): number[] {
+  return Array.from({ length: T }, (_, t) => t).filter((t) => present?.[t] !== false);
+}
+
+/**
+ * GradVac (Wang et al. 2021): raises each pairwise cosine to its running average (EMA rate `beta`,
+ * default 0.5 as LibMTL). Stateful: the T×T cosine targets persist between steps (a task absent from a
+ * batch keeps its targets); reset() zeroes them and restarts the seeded visiting order.
+ */
+export class GradVac extends Seeded {
+  readonly name = 'GradVac';
+  private readonly beta: number;
+  private targets: Float64Array[] = [];
+  private tasks: number[] = [];
+  constructor(options: { beta?: number; seed?: number } = {}) {
+    super(options.seed);
+    this.beta = checkBeta('GradVac', options.beta ?? 0.5);
+  }
+  override reset(): void {
+    super.reset();
+    this.targets = [];
+  }
+  override aggregate(J: Float64Array[], losses?: readonly number[], step?: StepInfo) {
+    if (this.targets.length !== J.length) this.targets = J.map(() => new Float64Array(J.length));
+    this.tasks = presentTasks(J.length, step?.present);
+    return super.aggregate(J, losses, step);
+  }
+  protected solve(J: Float64Array[]) {
+    const idx = this.tasks;
+    const sub = idx.map((i) => Float64Array.from(idx, (j) => this.targets[i][j]));
+    const { weights } = gradVacStep(gramianOf(J).G, sub, this.beta, this.rng);
+    idx.forEach((i, a) => {
+      idx.forEach((j, b) => {
+        this.targets[i][j] = sub[a][b];
+      });
+    });
+    return { direction: combine(J, weights), weights };
+  }
+}
+
+/**
+ * GradDrop (Chen et al. 2020): per coordinate, keeps the gradients of one sign, + with probability of
+ * its share (seeded; reset() restarts the draws). `leak` (default 0): one number, or one per task.
+ * Its weights are per-task averages of the mask over the coordinates (see gradDrop).
+ */
+export class GradDrop extends Seeded {
+  readonly name = 'GradDrop';
+  private readonly leak: number | Float64Array;
+  private tasks: number[] = [];
+  constructor(options: { leak?: number | ArrayLike<number>; seed?: number } = {}) {
+    super(options.seed);
+    const leak = options.leak ?? 0;
+    this.leak = typeof leak === 'number' ? leakOf(leak, 1)[0] : leakOf(leak, leak?.length);
+  }
+  override aggregate(J: Float64Array[], losses?: readonly number[], step?: StepInfo) {
+    if (typeof this.leak !== 'number' && this.leak.length !== J.length) {
+      throw new ValueError(
+        `GradDrop: ${this.leak.length} leak values given, but there are ${J.length} tasks`,
+      );
+    }
+    this.tasks = presentTasks(J.length, step?.present);
+    return super.aggregate(J, losses, step);
+  }
+  protected solve(J: Float64Array[]) {
+    const leak = this.leak;
+    return gradDrop(J, {
+      rng: this.rng,
+      leak: typeof leak === 'number' ? leak : this.tasks.map((t) => leak[t]),
+    });
   }
 }

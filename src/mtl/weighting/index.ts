@@ -12,6 +12,8 @@ export {
   Constant,
   DualProj,
   FairGrad,
+  GradDrop,
+  GradVac,
   GramianMethod,
   IMTL,
   Krum,
