@@ -12,6 +12,7 @@ export { constantGrad, constantWeighting } from './constant.js';
 export { gradientCosine } from './cosine.js';
 export type { DualConeOptions } from './dual-cone.js';
 export { dualProj, dualProjWeighting } from './dual-proj.js';
+export { type ExcessMtlOptions, type ExcessMtlResult, type ExcessMtlState, excessMTL } from './excess-mtl.js';
 export {
   type FairGradInfo,
   type FairGradOptions,
@@ -33,10 +34,13 @@ export {
   mgdaWeighting,
   minNormWeights,
 } from './mgda.js';
+export { type MoDoOptions, moDo } from './mo-do.js';
 export { type NashMtlOptions, type NashMtlResult, nashMTL, nashMtlWeighting } from './nash-mtl.js';
 export { type PcgradOptions, type PcgradResult, pcgrad } from './pcgrad.js';
 export { randomGrad, randomWeighting } from './random.js';
 export { toRows } from './rows.js';
+export { type SdmGradOptions, type SdmGradResult, sdmGrad } from './sdm-grad.js';
+export { projectSimplex } from './simplex.js';
 export { sumGrad, sumWeighting } from './sum.js';
 export { type TrimmedMeanResult, trimmedMean } from './trimmed-mean.js';
 export type { AggregatorResult, GradientMatrix, TensorLike } from './types.js';

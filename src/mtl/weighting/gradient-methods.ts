@@ -19,6 +19,8 @@ import {
   constantWeighting,
   type DualConeOptions,
   dualProjWeighting,
+  type ExcessMtlState,
+  excessMTL,
   type FairGradOptions,
   fairGradWeighting,
   type GramianWeighting,
@@ -30,9 +32,11 @@ import {
   krumWeighting,
   meanWeighting,
   mgdaWeighting,
+  moDo,
   nashMtlWeighting,
   pcgrad,
   randomWeighting,
+  sdmGrad,
   sumWeighting,
   trimmedMean,
   upgradWeighting,
@@ -390,5 +394,89 @@ export class GradDrop extends Seeded {
       rng: this.rng,
       leak: typeof leak === 'number' ? leak : this.tasks.map((t) => leak[t]),
     });
+  }
+}
+
+/**
+ * A stateful method that sees every row, an absent task's being zero (so its state stays meaningful
+ * across batches); it reports weight 0 for the tasks absent from the batch.
+ */
+abstract class AllRows extends Stateless {
+  override aggregate(J: Float64Array[], _losses?: readonly number[], step?: StepInfo) {
+    const r = this.solve(J);
+    const weights = r.weights.map((w, t) => (step?.present?.[t] === false ? 0 : w));
+    this.weights = Array.from(weights);
+    return { direction: r.direction, weights };
+  }
+}
+
+/**
+ * ExcessMTL (He et al. 2024): weights grow with each task's excess risk, estimated by an AdaGrad
+ * model of its gradients (step size `stepSize`, default 1e-2 as LibMTL). Stateful: reset() clears the
+ * accumulators and the weights.
+ */
+export class ExcessMTL extends AllRows {
+  readonly name = 'ExcessMTL';
+  private readonly stepSize: number;
+  private state: ExcessMtlState | undefined;
+  constructor(options: { stepSize?: number } = {}) {
+    super();
+    this.stepSize = checkNonNegative('ExcessMTL', 'stepSize', options.stepSize ?? 1e-2);
+  }
+  override reset(): void {
+    this.state = undefined;
+  }
+  protected solve(J: Float64Array[]) {
+    const r = excessMTL(J, { stepSize: this.stepSize, state: this.state });
+    this.state = r.state;
+    return r;
+  }
+}
+
+/**
+ * MoDo (Chen et al. 2023): one projected step on MGDA's dual weights λ per batch (γ = 1e-3, ρ = 0.1 as
+ * LibMTL); with one batch per step the update uses that batch three times. reset() restores λ = 1/T.
+ */
+export class MoDo extends AllRows {
+  readonly name = 'MoDo';
+  private readonly gamma: number;
+  private readonly rho: number;
+  private lambda: Float64Array | undefined;
+  constructor(options: { gamma?: number; rho?: number } = {}) {
+    super();
+    this.gamma = checkNonNegative('MoDo', 'gamma', options.gamma ?? 1e-3);
+    this.rho = checkNonNegative('MoDo', 'rho', options.rho ?? 0.1);
+  }
+  override reset(): void {
+    this.lambda = undefined;
+  }
+  protected solve(J: Float64Array[]) {
+    const r = moDo(J, { gamma: this.gamma, rho: this.rho, lambda: this.lambda });
+    this.lambda = r.weights;
+    return r;
+  }
+}
+
+/**
+ * SDMGrad (Xiao et al. 2023): MGDA's dual regularised toward the mean gradient (λ = 0.3, 20 inner
+ * iterations as LibMTL), warm-started from the last step's weights; reset() restores w = 1/T.
+ */
+export class SDMGrad extends AllRows {
+  readonly name = 'SDMGrad';
+  private readonly lambda: number;
+  private readonly iterations: number;
+  private w: Float64Array | undefined;
+  constructor(options: { lambda?: number; iterations?: number } = {}) {
+    super();
+    this.lambda = checkNonNegative('SDMGrad', 'lambda', options.lambda ?? 0.3);
+    this.iterations = checkInt('SDMGrad', 'iterations', options.iterations ?? 20, 0);
+  }
+  override reset(): void {
+    this.w = undefined;
+  }
+  protected solve(J: Float64Array[]) {
+    const r = sdmGrad(J, { lambda: this.lambda, iterations: this.iterations, simplexWeights: this.w });
+    this.w = r.simplexWeights;
+    return r;
   }
 }
