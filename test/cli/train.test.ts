@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/data/csv.js';
 import { penguinsCsv } from '../../src/data/penguins.js';
-import { WEIGHTING_NAMES } from '../../src/mtl/registry.js';
+import { WEIGHTING_NAMES, WEIGHTINGS, type WeightingEntry } from '../../src/mtl/registry.js';
 import { parseArgs } from '../../src/node/cli/args.js';
 import { runTrain, TRAIN_FLAGS, trainOptions } from '../../src/node/cli/train.js';
 import { FAST, ROOT, run, SHAPE_FEATURES, SHAPE_TASKS, SHAPES, tempDir, withoutWarnings } from './helpers.js';
@@ -214,7 +214,9 @@ describe('mtlgrad train', () => {
       '1',
       '--json',
     ];
-    for (const w of WEIGHTING_NAMES) {
+    for (const name of WEIGHTING_NAMES) {
+      // A method with required options runs with its example options.
+      const w = (WEIGHTINGS[name] as WeightingEntry).example ?? name;
       const r = await run([...base, '--weighting', w]);
       expect(withoutWarnings(r.stderr), w).toBe('');
       expect(r.code, w).toBe(0);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../../src/errors.js';
-import { createWeighting, TASK_KINDS, WEIGHTING_NAMES, WEIGHTINGS } from '../../src/mtl/registry.js';
+import {
+  createWeighting,
+  TASK_KINDS,
+  WEIGHTING_NAMES,
+  WEIGHTINGS,
+  type WeightingEntry,
+} from '../../src/mtl/registry.js';
 import { defaultLoss, defaultMetrics } from '../../src/mtl/tasks.js';
 import { trainHelp } from '../../src/node/cli/help.js';
 
@@ -9,8 +15,9 @@ describe('registry', () => {
     const help = trainHelp();
     for (const name of WEIGHTING_NAMES) {
       expect(WEIGHTINGS[name].description.length).toBeGreaterThan(10);
-      const a = createWeighting(name, { seed: 1 });
-      expect(a).not.toBe(createWeighting(name, { seed: 1 }));
+      const spec = (WEIGHTINGS[name] as WeightingEntry).example ?? name;
+      const a = createWeighting(spec, { seed: 1 });
+      expect(a).not.toBe(createWeighting(spec, { seed: 1 }));
       expect(['loss', 'gradient']).toContain(a.type);
       expect(help).toMatch(new RegExp(`^ +${name} +\\S`, 'm'));
     }

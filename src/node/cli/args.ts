@@ -5,6 +5,8 @@
  * known one.
  */
 
+import { ValueError } from '../../errors.js';
+import { createWeighting, WEIGHTING_NAMES } from '../../mtl/registry.js';
 import { closest } from '../../options.js';
 import { UsageError } from './errors.js';
 
@@ -191,4 +193,26 @@ export function splitList(text: string, flag: string): string[] {
 function suggest(flag: string, names: readonly string[]): string {
   const c = closest(flag.replace(/^-+/, ''), [...names, 'help']);
   return c === undefined ? '; run with --help to list the options' : `; did you mean '--${c}'?`;
+}
+
+/**
+ * A `--weighting` value: a method name with optional `:key=value,...` options
+ * (`krum:byzantine=1,selected=2`), checked now (name, option keys, kinds and ranges) so that a typo
+ * fails before any data is read. Returns the text; `createWeighting` reads it again at training.
+ */
+export function parseWeighting(text: string, flag: string): string {
+  const name = text.split(':')[0].trim().toLowerCase();
+  if (!(WEIGHTING_NAMES as readonly string[]).includes(name)) {
+    const c = closest(name, WEIGHTING_NAMES);
+    throw new UsageError(
+      `--${flag}: unknown value '${name}'${c ? ` (did you mean '${c}'?)` : ''}; choose one of ${WEIGHTING_NAMES.join(', ')}`,
+    );
+  }
+  try {
+    createWeighting(text);
+  } catch (e) {
+    if (e instanceof ValueError) throw new UsageError(`--${flag}: ${e.message}`);
+    throw e;
+  }
+  return text;
 }

@@ -1,5 +1,6 @@
 /** Help texts of `mtlgrad`, `mtlgrad train`, `mtlgrad predict`, `mtlgrad export` and `mtlgrad example-data`. */
-import { WEIGHTING_NAMES, WEIGHTINGS } from '../../mtl/registry.js';
+import { WEIGHTING_NAMES, WEIGHTINGS, type WeightingEntry } from '../../mtl/registry.js';
+import { expected } from '../../mtl/weighting-options.js';
 
 /** Defaults of `mtlgrad train` (shown in the help text and used by the parser). */
 export const TRAIN_DEFAULTS = {
@@ -17,11 +18,18 @@ export const TRAIN_DEFAULTS = {
   missing: 'drop',
 } as const;
 
-/** The `--weighting` lines of the train help, one per method of the registry. */
+/** The `--weighting` lines of the train help: one per method of the registry, then one per option. */
 function weightingLines(): string {
   const pad = ' '.repeat(26);
   const width = Math.max(...WEIGHTING_NAMES.map((n) => n.length)) + 2;
-  return WEIGHTING_NAMES.map((n) => `${pad}${n.padEnd(width)}${WEIGHTINGS[n].description}\n`).join('');
+  return WEIGHTING_NAMES.map((n) => {
+    const entry: WeightingEntry = WEIGHTINGS[n];
+    const options = Object.entries(entry.options ?? {}).map(
+      ([key, spec]) =>
+        `${pad}${' '.repeat(width)}  :${key}=  ${spec.description}; ${expected(spec)}${spec.required ? ', required' : ''}\n`,
+    );
+    return `${pad}${n.padEnd(width)}${entry.description}\n${options.join('')}`;
+  }).join('');
 }
 
 export function mainHelp(version: string): string {
@@ -98,6 +106,8 @@ Model and training:
   --weight-decay X        Weight decay λ on the weight matrices (an L2 penalty). Default: ${d.weightDecay}.
   --decoupled             Apply weight decay decoupled from the gradient (AdamW) instead of as L2.
   --weighting METHOD      How the task losses/gradients are combined. Default: ${d.weighting}.
+                          METHOD:key=value,... sets the method's options (listed under it), e.g.
+                          krum:byzantine=1,selected=2; a list continues after commas: constant:weights=1,2.
 ${weightingLines()}  --test-split F          Fraction of rows held out for testing, in [0, 1), stratified by the first
                           classification or binary task. 0 trains on everything and reports no
                           metrics. Default: ${d.testSplit}.

@@ -33,13 +33,7 @@ import type { HardSharing } from '../../mtl/architectures.js';
 import type { History } from '../../mtl/config.js';
 import { predict } from '../../mtl/evaluate.js';
 import { computeMetrics, type MetricValues } from '../../mtl/metrics.js';
-import {
-  createWeighting,
-  TASK_KIND_NAMES,
-  TASK_KINDS,
-  WEIGHTING_NAMES,
-  type WeightingName,
-} from '../../mtl/registry.js';
+import { createWeighting, TASK_KIND_NAMES, TASK_KINDS } from '../../mtl/registry.js';
 import type { MetricName, TaskSpec } from '../../mtl/tasks.js';
 import { fit as fitModel, NonFiniteLossError } from '../../mtl/trainer.js';
 import { closest } from '../../options.js';
@@ -55,6 +49,7 @@ import {
   parseArgs,
   parseInteger,
   parseNumber,
+  parseWeighting,
   required,
   splitList,
 } from './args.js';
@@ -109,7 +104,8 @@ export interface TrainOptions {
   lr: number;
   weightDecay: number;
   decoupled: boolean;
-  weighting: WeightingName;
+  /** A weighting method with its options, `name[:key=value,...]` (see createWeighting). */
+  weighting: string;
   testSplit: number;
   /** Fraction of rows for validation and early stopping (0: none). */
   valSplit: number;
@@ -208,7 +204,7 @@ export function trainOptions(args: ParsedArgs): TrainOptions {
       d.weightDecay,
     ),
     decoupled: args.switches.has('decoupled'),
-    weighting: opt('weighting', (s) => oneOf(s.toLowerCase(), 'weighting', WEIGHTING_NAMES), d.weighting),
+    weighting: opt('weighting', (s) => parseWeighting(s, 'weighting'), d.weighting),
     testSplit: opt(
       'test-split',
       (s) => parseNumber(s, 'test-split', { lo: 0, loInclusive: true, hi: 1 }),
