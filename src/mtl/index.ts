@@ -54,3 +54,8 @@ export {
   type TrainerParamGroup,
 } from './trainer.js';
 export * from './weighting/index.js';
+export {
+  parseWeightingSpec,
+  type WeightingOptionSpec,
+  type WeightingOptionValues,
+} from './weighting-options.js';

@@ -80,6 +80,24 @@ describe('usage errors exit 2 with one line', () => {
       2,
       /unknown value 'mgdaub' \(did you mean 'mgda-ub'\?\)/,
     );
+    await fails(
+      [...TRAIN, '--weighting', 'krum:byzantin=1'],
+      2,
+      /unknown option 'byzantin' \(did you mean 'byzantine'\?\)/,
+    );
+    await fails(
+      [...TRAIN, '--weighting', 'fairgrad:alpha=NaN'],
+      2,
+      /alpha must be a finite number, got 'NaN'/,
+    );
+    await fails(
+      [...TRAIN, '--weighting', 'trimmedmean:trim=-1'],
+      2,
+      /trim must be a whole number ≥ 0, got -1/,
+    );
+    await fails([...TRAIN, '--weighting', 'krum'], 2, /option 'byzantine' is required/);
+    // byzantine ≥ T − 2 needs the task count: the first step refuses it (a data problem, exit 1).
+    await fails([...TRAIN, '--weighting', 'krum:byzantine=3'], 1, /at least .* = 6 rows, got 3/);
     await fails([...TRAIN, '--missing', 'zero'], 2, /--missing: unknown value 'zero'.*drop, mean, median/);
     await fails([...TRAIN, '--activation', 'swish'], 2, /--activation: unknown value 'swish'/);
   });
