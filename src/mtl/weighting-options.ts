@@ -4,16 +4,22 @@
  * `krum:byzantin=1` or `fairgrad:alpha=NaN` fail with a message that names the method and the option.
  *
  * Syntax: the method's name, then optionally `:` and comma-separated `key=value` pairs. A value is a
- * number; a list option takes several, the commas after the first continuing the list until the
- * next `key=`: `constant:weights=1,2`, `krum:byzantine=1,selected=2`, `fairgrad:alpha=0.5`.
+ * number or, for a choice option, a word; a list option takes several, the commas after the first
+ * continuing the list until the next `key=`: `constant:weights=1,2`, `krum:byzantine=1,selected=2`,
+ * `fairgrad:alpha=0.5`. The text is split first and each value read by its option's kind.
  */
 import { ValueError } from '../errors.js';
 import { closest } from '../options.js';
 
 /** One option of a weighting method. */
 export interface WeightingOptionSpec {
-  /** 'number': a finite number; 'integer': a whole number; 'numbers': one or more finite numbers. */
-  readonly kind: 'number' | 'integer' | 'numbers';
+  /**
+   * 'number': a finite number; 'integer': a whole number; 'numbers': one or more finite numbers;
+   * 'choice': one of `choices`.
+   */
+  readonly kind: 'number' | 'integer' | 'numbers' | 'choice';
+  /** The allowed words of a 'choice' option. */
+  readonly choices?: readonly string[];
   /** Smallest allowed value (each entry, for 'numbers'); with `exclusive`, a bound it must exceed. */
   readonly min?: number;
   readonly exclusive?: boolean;
@@ -26,16 +32,19 @@ export interface WeightingOptionSpec {
 }
 
 /** Checked option values, by key. */
-export type WeightingOptionValues = Record<string, number | number[] | undefined>;
+export type WeightingOptionValues = Record<string, number | number[] | string | undefined>;
 
-/** Splits `name:key=value,...` into the lower-case name and the raw option values. */
-export function parseWeightingSpec(text: string): { name: string; options: WeightingOptionValues } {
+/** Splits `name:key=value,...` into the lower-case name and the option texts (lists for repeated commas). */
+export function parseWeightingSpec(text: string): {
+  name: string;
+  options: Record<string, string | string[]>;
+} {
   if (typeof text !== 'string') {
     throw new ValueError(`weighting: the method must be a name such as 'upgrad', got ${String(text)}`);
   }
   const colon = text.indexOf(':');
   const name = (colon < 0 ? text : text.slice(0, colon)).trim().toLowerCase();
-  const options: WeightingOptionValues = {};
+  const options: Record<string, string | string[]> = {};
   if (colon < 0) return { name, options };
   const rest = text.slice(colon + 1);
   if (rest.trim() === '') {
@@ -49,24 +58,14 @@ export function parseWeightingSpec(text: string): { name: string; options: Weigh
       if (key === '') throw new ValueError(`weighting '${name}': '${token}' has no option name before '='`);
       if (Object.hasOwn(options, key))
         throw new ValueError(`weighting '${name}': option '${key}' given twice`);
-      options[key] = parseValue(name, key, token.slice(eq + 1));
+      options[key] = token.slice(eq + 1).trim();
     } else if (key === undefined) {
       throw new ValueError(`weighting '${name}': '${token}' is not key=value (e.g. ${name}:key=1)`);
     } else {
-      const prev = options[key] as number | number[];
-      options[key] = [...(Array.isArray(prev) ? prev : [prev]), parseValue(name, key, token)];
+      options[key] = [...[options[key]].flat(), token.trim()];
     }
   }
   return { name, options };
-}
-
-function parseValue(name: string, key: string, text: string): number {
-  const t = text.trim();
-  const v = Number(t);
-  if (t === '' || !Number.isFinite(v)) {
-    throw new ValueError(`weighting '${name}': ${key} must be a finite number, got '${t}'`);
-  }
-  return v;
 }
 
 /**
@@ -100,26 +99,47 @@ export function checkWeightingOptions(
   return out;
 }
 
-function checkValue(name: string, key: string, spec: WeightingOptionSpec, value: unknown): number | number[] {
+function checkValue(
+  name: string,
+  key: string,
+  spec: WeightingOptionSpec,
+  value: unknown,
+): number | number[] | string {
   const list = spec.kind === 'numbers';
-  const values = list && Array.isArray(value) ? value : [value];
-  if (values.length === 0 || (!list && Array.isArray(value))) {
-    throw new ValueError(`weighting '${name}': ${key} must be ${expected(spec)}, got [${String(value)}]`);
+  const values = Array.isArray(value) ? value : [value];
+  const bad = (v: unknown): never => {
+    const shown = typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? `[${String(v)}]` : String(v);
+    throw new ValueError(`weighting '${name}': ${key} must be ${expected(spec)}, got ${shown}`);
+  };
+  if (values.length === 0 || (!list && Array.isArray(value))) bad(value);
+  if (spec.kind === 'choice') {
+    const choices = spec.choices ?? [];
+    if (typeof value === 'string' && choices.includes(value)) return value;
+    const c = typeof value === 'string' ? closest(value, choices) : undefined;
+    if (c !== undefined) {
+      throw new ValueError(
+        `weighting '${name}': ${key} must be ${expected(spec)}, got '${value}' (did you mean '${c}'?)`,
+      );
+    }
+    return bad(value);
   }
-  for (const v of values) {
+  const numbers = values.map((v) => {
+    // Text from `name:key=value` is read here, by the option's kind; numbers pass as they are.
+    const x = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
     const ok =
-      typeof v === 'number' &&
-      Number.isFinite(v) &&
-      (spec.kind !== 'integer' || Number.isInteger(v)) &&
-      (spec.min === undefined || (spec.exclusive ? v > spec.min : v >= spec.min)) &&
-      (spec.max === undefined || v <= spec.max);
-    if (!ok) throw new ValueError(`weighting '${name}': ${key} must be ${expected(spec)}, got ${String(v)}`);
-  }
-  return list ? (values as number[]) : (values[0] as number);
+      typeof x === 'number' &&
+      Number.isFinite(x) &&
+      (spec.kind !== 'integer' || Number.isInteger(x)) &&
+      (spec.min === undefined || (spec.exclusive ? x > spec.min : x >= spec.min)) &&
+      (spec.max === undefined || x <= spec.max);
+    return ok ? (x as number) : bad(v);
+  });
+  return list ? numbers : numbers[0];
 }
 
 /** The allowed values in words: `a number > 0`, `whole numbers in [0, 1]`. */
 export function expected(spec: WeightingOptionSpec): string {
+  if (spec.kind === 'choice') return `one of ${(spec.choices ?? []).join(', ')}`;
   const what = { number: 'a number', integer: 'a whole number', numbers: 'numbers' }[spec.kind];
   const { min, max } = spec;
   if (min !== undefined && max !== undefined)

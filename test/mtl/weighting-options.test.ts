@@ -3,7 +3,7 @@ import { ValueError } from '../../src/errors.js';
 import { fairGrad } from '../../src/mtl/aggregators/index.js';
 import { createWeighting } from '../../src/mtl/registry.js';
 import type { GradientWeighting } from '../../src/mtl/weighting/types.js';
-import { parseWeightingSpec } from '../../src/mtl/weighting-options.js';
+import { checkWeightingOptions, parseWeightingSpec } from '../../src/mtl/weighting-options.js';
 import { parseWeighting } from '../../src/node/cli/args.js';
 import { UsageError } from '../../src/node/cli/errors.js';
 import { expectClose } from '../support/aggregators.js';
@@ -13,23 +13,23 @@ const step = { epoch: 0, step: 0 };
 const gradient = (spec: string, options = {}) => createWeighting(spec, options) as GradientWeighting;
 
 describe('parseWeightingSpec', () => {
-  it('reads name:key=value pairs; commas without = continue a list', () => {
+  it('splits name:key=value pairs; commas without = continue a list', () => {
     expect(parseWeightingSpec('UPGrad')).toEqual({ name: 'upgrad', options: {} });
     expect(parseWeightingSpec('constant:weights=1,2')).toEqual({
       name: 'constant',
-      options: { weights: [1, 2] },
+      options: { weights: ['1', '2'] },
     });
     expect(parseWeightingSpec('krum:byzantine=1,selected=1')).toEqual({
       name: 'krum',
-      options: { byzantine: 1, selected: 1 },
+      options: { byzantine: '1', selected: '1' },
     });
     expect(parseWeightingSpec('fairgrad: alpha = 0.5 ')).toEqual({
       name: 'fairgrad',
-      options: { alpha: 0.5 },
+      options: { alpha: '0.5' },
     });
     expect(parseWeightingSpec('graddrop:leak=0.1,0.2,0.3')).toEqual({
       name: 'graddrop',
-      options: { leak: [0.1, 0.2, 0.3] },
+      options: { leak: ['0.1', '0.2', '0.3'] },
     });
   });
 
@@ -38,12 +38,33 @@ describe('parseWeightingSpec', () => {
     expect(() => parseWeightingSpec('krum:=1')).toThrow(/no option name before '='/);
     expect(() => parseWeightingSpec('krum:1')).toThrow(/'1' is not key=value/);
     expect(() => parseWeightingSpec('krum:byzantine=1,byzantine=2')).toThrow(/'byzantine' given twice/);
-    expect(() => parseWeightingSpec('fairgrad:alpha=NaN')).toThrow(
-      /alpha must be a finite number, got 'NaN'/,
+  });
+});
+
+describe('checkWeightingOptions', () => {
+  const specs = {
+    alpha: { kind: 'number', min: 0, exclusive: true, description: 'a' },
+    mode: { kind: 'choice', choices: ['none', 'l2', 'loss+'], description: 'm' },
+    w: { kind: 'numbers', description: 'w' },
+  } as const;
+  it('reads text by the kind of its option; numbers pass as they are', () => {
+    expect(checkWeightingOptions('m', specs, { alpha: '0.5', mode: 'loss+', w: ['1', '2'] })).toEqual({
+      alpha: 0.5,
+      mode: 'loss+',
+      w: [1, 2],
+    });
+    expect(checkWeightingOptions('m', specs, { alpha: 2, w: 3 })).toEqual({ alpha: 2, w: [3] });
+  });
+  it('rejects a word that is not a choice (with a did-you-mean), text that is not a number', () => {
+    expect(() => checkWeightingOptions('m', specs, { mode: 'loss' })).toThrow(
+      /mode must be one of none, l2, loss\+, got 'loss' \(did you mean 'loss\+'\?\)/,
     );
-    expect(() => parseWeightingSpec('fairgrad:alpha=')).toThrow(ValueError);
-    expect(() => parseWeightingSpec('fairgrad:alpha=Infinity')).toThrow(ValueError);
-    expect(() => parseWeightingSpec('constant:weights=1,,2')).toThrow(ValueError);
+    expect(() => checkWeightingOptions('m', specs, { mode: 1 })).toThrow(ValueError);
+    for (const alpha of ['NaN', '', 'Infinity', 'abc', '1,2'])
+      expect(() => checkWeightingOptions('m', specs, { alpha })).toThrow(
+        `alpha must be a number > 0, got '${alpha}'`,
+      );
+    expect(() => checkWeightingOptions('m', specs, { w: ['1', ''] })).toThrow(/w must be numbers, got ''/);
   });
 });
 
@@ -82,15 +103,16 @@ describe('createWeighting with options', () => {
   it('hostile values get named errors: NaN alpha, negative trim, fractional or missing counts', () => {
     const cases: [string, Record<string, unknown>, RegExp][] = [
       ['fairgrad', { alpha: Number.NaN }, /alpha must be a number > 0, got NaN/],
-      ['fairgrad:alpha=0', {}, /alpha must be a number > 0, got 0/],
-      ['trimmedmean:trim=-1', {}, /trim must be a whole number ≥ 0, got -1/],
-      ['krum:byzantine=1.5', {}, /byzantine must be a whole number ≥ 0, got 1.5/],
+      ['fairgrad:alpha=0', {}, /alpha must be a number > 0, got '0'/],
+      ['trimmedmean:trim=-1', {}, /trim must be a whole number ≥ 0, got '-1'/],
+      ['krum:byzantine=1.5', {}, /byzantine must be a whole number ≥ 0, got '1.5'/],
       ['krum:selected=2', {}, /option 'byzantine' is required/],
       ['constant', {}, /option 'weights' is required/],
-      ['gradvac:beta=2', {}, /beta must be a number in \[0, 1\], got 2/],
-      ['graddrop:leak=0.5,-1', {}, /leak must be numbers in \[0, 1\], got -1/],
+      ['gradvac:beta=2', {}, /beta must be a number in \[0, 1\], got '2'/],
+      ['graddrop:leak=0.5,-1', {}, /leak must be numbers in \[0, 1\], got '-1'/],
       ['fairgrad', { alpha: [1, 2] }, /alpha must be a number > 0/],
-      ['fairgrad', { alpha: '1' }, /alpha must be a number > 0, got 1/],
+      ['fairgrad:alpha=NaN', {}, /alpha must be a number > 0, got 'NaN'/],
+      ['fairgrad', { alpha: '' }, /alpha must be a number > 0, got ''/],
       ['fairgrad:alpha=1', { alpha: 2 }, /option 'alpha' given twice/],
       ['pcgrad', { seed: Number.NaN }, /seed must be a finite number/],
     ];
