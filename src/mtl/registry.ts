@@ -1,5 +1,6 @@
 /**
- * The one list of names: weighting methods (constructor and a one-line description), and per task
+ * The one list of names: weighting methods (constructor, a one-line description and the options
+ * each takes, checked by weighting-options.ts), and per task
  * kind its losses and metrics (the table lives in tasks.ts, beside the specs it checks, so that
  * the core reads it without depending on the weightings). The CLI's help and parsing read it here.
  */
@@ -256,6 +257,11 @@ export function createWeighting(
     );
   }
   const entry: WeightingEntry = WEIGHTINGS[name as WeightingName];
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(
+      `weighting '${name}': options must be an object such as {seed: 1}, got ${String(options)}`,
+    );
+  }
   const { seed, ...rest } = options;
   for (const key of Object.keys(inSpec)) {
     if (rest[key] !== undefined) throw new ValueError(`weighting '${name}': option '${key}' given twice`);

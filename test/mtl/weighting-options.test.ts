@@ -115,6 +115,7 @@ describe('createWeighting with options', () => {
       ['fairgrad', { alpha: '' }, /alpha must be a number > 0, got ''/],
       ['fairgrad:alpha=1', { alpha: 2 }, /option 'alpha' given twice/],
       ['pcgrad', { seed: Number.NaN }, /seed must be a finite number/],
+      ['pcgrad', null as unknown as Record<string, unknown>, /options must be an object/],
     ];
     for (const [spec, options, message] of cases) {
       expect(() => createWeighting(spec, options), spec).toThrow(ValueError);
