@@ -93,7 +93,7 @@ describe('excessMTL', () => {
     fc.assert(
       fc.property(
         permutedArb(independentArb(2, 4, 6)),
-        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        fc.double({ min: 1, max: 100, noNaN: true }),
         ({ J, perm, P }, c) => {
           const second = J.map((g, t) => g.map((x) => x * (t + 2)));
           const a = run([J, second], 0.5).weights;
@@ -107,8 +107,9 @@ describe('excessMTL', () => {
             [J, second].map((M) => M.map((g) => g.map((x) => c * x))),
             0.5,
           ).weights;
-          // Only the 1e-7 inside the square root is not scale free (entries here are ≥ 1e-3).
-          expectClose(s, a, 1e-4);
+          // Only the 1e-7 inside the square root is not scale free: rows of norm ≥ 0.1 keep its share of
+          // each e_t below about 1e-4 (scaling up only shrinks it).
+          expectClose(s, a, 1e-3);
         },
       ),
     );
