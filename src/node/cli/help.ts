@@ -38,7 +38,7 @@ export function mainHelp(version: string): string {
 Usage:
   mtlgrad train   --data FILE --features COLS --task NAME:KIND [--task ...] [options]
   mtlgrad predict --model FILE --data FILE [--json] [--output FILE.csv]
-  mtlgrad export  --model FILE --onnx FILE.onnx
+  mtlgrad export  --model FILE --onnx FILE.onnx | --pytorch FILE.py
   mtlgrad example-data penguins [--rows N] [--without-labels]
   mtlgrad help [train|predict|export|example-data]
   mtlgrad --version
@@ -47,7 +47,8 @@ Commands:
   train     Train a shared network on a CSV or JSON table, report test metrics per task,
             and optionally save the model (weights and preprocessing) to a safetensors file.
   predict   Apply a saved model to new rows (label columns are not needed).
-  export    Write a saved model as ONNX, its preprocessing included, to serve it with any ONNX Runtime.
+  export    Write a saved model as ONNX (its preprocessing included, to serve it with any ONNX
+            Runtime) or as a PyTorch module (nn.Module with the same parameter names).
   example-data
             Write the bundled Palmer Penguins table as CSV to stdout, to try the commands on.
 
@@ -190,16 +191,21 @@ Example:
 }
 
 export function exportHelp(): string {
-  return `Usage: mtlgrad export --model FILE --onnx FILE.onnx
+  return `Usage: mtlgrad export --model FILE --onnx FILE.onnx | --pytorch FILE.py
 
 Writes a model saved by 'mtlgrad train --save' as an ONNX model (opset 17), to run it with any
-ONNX Runtime (server, browser, mobile). The saved preprocessing is part of the graph: missing
-values (NaN) are imputed when the model was trained with --missing mean or median, and the
-features are standardised, so the model takes the raw columns.
+ONNX Runtime (server, browser, mobile), or as a PyTorch module, to go on training it in PyTorch.
+In the ONNX model the saved preprocessing is part of the graph: missing values (NaN) are imputed
+when the model was trained with --missing mean or median, and the features are standardised, so
+the model takes the raw columns.
 
 Options:
   --model FILE            Model file written by 'mtlgrad train --save' (safetensors).
   --onnx FILE             The ONNX file to write (atomically).
+  --pytorch FILE.py       A self-contained PyTorch module to write (atomically): nn.Module
+                          classes whose state-dict keys are mtlgrad's, a safetensors reader,
+                          load_model(path), and preprocess(x) / postprocess(outputs) with the
+                          saved standardisers (encoded columns in, label units out). Needs torch.
   -h, --help              Show this help.
 
 The input "features" is a float32 tensor [batch, columns]: the numeric features as they are and,
@@ -210,6 +216,7 @@ task's probability of its second class [batch, 1], or regression values in label
 
 Example:
   mtlgrad export --model penguins.safetensors --onnx penguins.onnx
+  mtlgrad export --model penguins.safetensors --pytorch penguins.py
 `;
 }
 
