@@ -5,6 +5,7 @@ import { defaultRng, type Rng } from '../tensor/rng.js';
 import { checkShape, sizeOf } from '../tensor/shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
+/** Options of the tensor constructors. */
 export interface CreateOptions {
   /** 'float32' (default) or 'float64'. */
   dtype?: DType;
@@ -12,11 +13,13 @@ export interface CreateOptions {
   requiresGrad?: boolean;
 }
 
+/** Options of {@link tensor}. */
 export interface TensorOptions extends CreateOptions {
   /** Reshape the values to this shape (the element count must match). */
   shape?: readonly number[];
 }
 
+/** Options of {@link rand} and {@link randn}. */
 export interface RandomOptions extends CreateOptions {
   /** The generator to draw from; the global one (see manualSeed) when omitted. */
   rng?: Rng;
@@ -119,14 +122,17 @@ function filled(op: string, shape: readonly number[], value: number, options: Cr
   return new Tensor(data, shape, options.requiresGrad === true);
 }
 
+/** A tensor of zeros. */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
   return filled('zeros', shape, 0, options);
 }
 
+/** A tensor of ones. */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
   return filled('ones', shape, 1, options);
 }
 
+/** A tensor filled with `value`. */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
   if (typeof value !== 'number') throw new ValueError(`full: value must be a number, got ${typeof value}`);
   return filled('full', shape, value, options);
@@ -172,10 +178,12 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
   return t;
 }
 
+/** Zeros of `t`'s shape (and dtype unless given). */
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
   return zeros(t.shape, { dtype: t.dtype, ...options });
 }
 
+/** Ones of `t`'s shape (and dtype unless given). */
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
   return ones(t.shape, { dtype: t.dtype, ...options });
 }

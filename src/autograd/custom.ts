@@ -8,6 +8,7 @@ import { noGrad } from './grad-mode.js';
 import { defineOp, expectTensor } from './graph.js';
 import { Tensor } from './tensor.js';
 
+/** What a custom op's backward receives: its inputs, its output and the values forward saved. */
 export interface CustomOpContext<S> {
   /** The op's inputs, as passed to forward. */
   inputs: Tensor[];
@@ -17,6 +18,7 @@ export interface CustomOpContext<S> {
   saved: S | undefined;
 }
 
+/** A custom op for {@link customOp}: a forward computation and its backward rule. */
 export interface CustomOpSpec<S = unknown> {
   /** Used in error messages. */
   name?: string;

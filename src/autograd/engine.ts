@@ -38,6 +38,7 @@ interface Accum {
   owned: boolean;
 }
 
+/** Options of {@link Tensor.backward}. */
 export interface BackwardOptions {
   /** Keep the graph so that backward can run through it again (costs memory). */
   retainGraph?: boolean;

@@ -1,6 +1,7 @@
 /** Whether operations record a graph. Off inside noGrad() and while backward runs. */
 let enabled = true;
 
+/** Whether ops record the graph now (false inside {@link noGrad}). */
 export function isGradEnabled(): boolean {
   return enabled;
 }

@@ -16,42 +16,79 @@ interface TensorMethods {
   backward(gradient?: Tensor, options?: BackwardOptions): void;
   /** This tensor in another dtype (differentiable; returns this when the dtype already matches). */
   to(dtype: DType): Tensor;
+  /** `this + other`, broadcasting (see {@link add}). */
   add(other: Operand): Tensor;
+  /** `this − other`, broadcasting. */
   sub(other: Operand): Tensor;
+  /** Elementwise `this · other`, broadcasting. */
   mul(other: Operand): Tensor;
+  /** Elementwise `this / other`, broadcasting. */
   div(other: Operand): Tensor;
+  /** Elementwise maximum with `other`; ties split the gradient evenly. */
   maximum(other: Operand): Tensor;
+  /** Elementwise minimum with `other`; ties split the gradient evenly. */
   minimum(other: Operand): Tensor;
+  /** −this. */
   neg(): Tensor;
+  /** this ** exponent, elementwise. */
   pow(exponent: number): Tensor;
+  /** e^this, elementwise. */
   exp(): Tensor;
+  /** Natural logarithm, elementwise. */
   log(): Tensor;
+  /** Square root, elementwise. */
   sqrt(): Tensor;
+  /** |this|, elementwise. */
   abs(): Tensor;
+  /** Sine, elementwise. */
   sin(): Tensor;
+  /** Cosine, elementwise. */
   cos(): Tensor;
+  /** Hyperbolic tangent, elementwise. */
   tanh(): Tensor;
+  /** 1 / (1 + e^−this), elementwise. */
   sigmoid(): Tensor;
+  /** max(this, 0), elementwise. */
   relu(): Tensor;
+  /** this², elementwise. */
   square(): Tensor;
+  /** Values limited to [min, max] (either bound optional). */
   clamp(min?: number, max?: number): Tensor;
+  /** Sum over `axis` (a number, a list, or all axes when omitted). */
   sum(axis?: Axis, options?: ReduceOptions): Tensor;
+  /** Mean over `axis` (all axes when omitted). */
   mean(axis?: Axis, options?: ReduceOptions): Tensor;
+  /** Maximum over `axis` (all axes when omitted); ties share the gradient. */
   max(axis?: Axis, options?: ReduceOptions): Tensor;
+  /** Minimum over `axis` (all axes when omitted); ties share the gradient. */
   min(axis?: Axis, options?: ReduceOptions): Tensor;
+  /** Index of the maximum along `axis` (of the flattened tensor when omitted); not differentiable. */
   argmax(axis?: number, options?: ReduceOptions): Tensor;
+  /** Index of the minimum along `axis` (of the flattened tensor when omitted); not differentiable. */
   argmin(axis?: number, options?: ReduceOptions): Tensor;
+  /** log Σ exp(this) over `axis`, computed stably. */
   logSumExp(axis?: Axis, options?: ReduceOptions): Tensor;
+  /** Softmax along `axis` (default the last). */
   softmax(axis?: number): Tensor;
+  /** log(softmax) along `axis` (default the last), computed stably. */
   logSoftmax(axis?: number): Tensor;
+  /** Matrix product with `other` (2-D or batched; transpose flags in options). */
   matmul(other: Tensor, options?: ops.MatmulOptions): Tensor;
+  /** The same data in a new shape (one dimension may be −1); shares storage. */
   reshape(shape: readonly number[]): Tensor;
+  /** The data as one dimension. */
   flatten(): Tensor;
+  /** Two axes swapped (the last two by default). */
   transpose(dim0?: number, dim1?: number): Tensor;
+  /** The axes reordered: output axis i is input axis dims[i]. */
   permute(dims: readonly number[]): Tensor;
+  /** A box of the tensor: `[start, end]` or null per leading axis. */
   slice(ranges: ops.SliceRanges): Tensor;
+  /** Entries along `axis` picked by index (PyTorch's index_select). */
   gather(indices: ops.IndexArray, axis?: number): Tensor;
+  /** `axis` removed (it must have size 1), or every size-1 axis when omitted. */
   squeeze(axis?: number): Tensor;
+  /** A size-1 axis inserted at `axis`. */
   unsqueeze(axis: number): Tensor;
 }
 

@@ -7,6 +7,7 @@ import { checkShape, sizeOf } from '../tensor/shape.js';
 export type Operand = Tensor | number;
 /** One axis or several; negative values count from the end. */
 export type Axis = number | readonly number[];
+/** Options of the reductions (sum, mean, max, min, argmax, ...). */
 export interface ReduceOptions {
   /** Keep reduced axes as size-1 dimensions (default false). */
   keepDims?: boolean;
@@ -110,6 +111,7 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /** A short description: shape, dtype and whether it requires a gradient (not the values). */
   toString(): string {
     return `Tensor(${fmtShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }

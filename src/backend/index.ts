@@ -11,8 +11,13 @@ import { wasmFeatures } from './wasm/features.js';
 import { type GemmCall, runGemm, WasmKernels } from './wasm/runtime.js';
 import { defaultThreadCount, ThreadPool } from './wasm/threads.js';
 
+/**
+ * Where kernels run: 'js' (pure TypeScript) or 'wasm' (WebAssembly SIMD, threaded where the page or process
+ * allows).
+ */
 export type BackendName = 'js' | 'wasm';
 
+/** What {@link backendInfo} reports about the kernels in use. */
 export interface BackendInfo {
   /** The backend kernels run on now. */
   backend: BackendName;
@@ -51,10 +56,12 @@ export function setBackend(name: BackendName): void {
   current = name;
 }
 
+/** The backend kernels run on now. */
 export function getBackend(): BackendName {
   return current;
 }
 
+/** The backend in use, the WebAssembly features this platform validates, and the threads the pool started. */
 export function backendInfo(): BackendInfo {
   const f = wasmFeatures();
   // Once the pool runs, what it really started (a page may refuse workers); before, what is asked.

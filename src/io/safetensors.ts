@@ -51,6 +51,7 @@ export type SafetensorsDType =
 /** The header size limit of the official implementation: 100 MB. */
 export const DEFAULT_MAX_HEADER_BYTES = 100_000_000;
 
+/** Options of {@link decodeSafetensors}. */
 export interface DecodeSafetensorsOptions {
   /** Largest header accepted, in bytes (default 100 MB, as in the official crate). */
   maxHeaderBytes?: number;
@@ -58,6 +59,7 @@ export interface DecodeSafetensorsOptions {
   integerDType?: 'float32' | 'float64';
 }
 
+/** What {@link decodeSafetensors} returns. */
 export interface DecodedSafetensors {
   /** The tensors by name. A null-prototype record: any key, even `__proto__`, is an ordinary key. */
   tensors: Record<string, Tensor>;

@@ -20,6 +20,7 @@ import { type FitOptions, fit, type History } from './trainer.js';
 /** Builds a fresh model for the given tasks (called once per model trained). */
 export type ModelBuilder = (tasks: readonly TaskSpec[], seed: number) => MultiTaskModel;
 
+/** How the analysis functions build each model they train: a builder, or the sizes of a hard-sharing MLP. */
 export interface ModelRecipe {
   /** A builder, or the shape of a hard-sharing MLP: `{inputs, hidden}`. */
   build?: ModelBuilder;
@@ -132,6 +133,7 @@ function uncomparable(mtl: number, stl: number): string | null {
   return null;
 }
 
+/** Options of {@link compareWithSingleTask}: the data, the model recipe and the fit options. */
 export interface CompareOptions extends ModelRecipe {
   tasks: readonly TaskSpec[];
   train: MultiTaskData;
@@ -141,6 +143,7 @@ export interface CompareOptions extends ModelRecipe {
   seed?: number;
 }
 
+/** What {@link compareWithSingleTask} returns: per-task metrics of both models and Δm. */
 export interface CompareResult {
   /** Test metrics per task: the multi-task model vs its single-task baseline. */
   tasks: Record<string, { mtl: TaskMetrics; stl: TaskMetrics }>;
@@ -213,6 +216,7 @@ export function compareWithSingleTask(options: CompareOptions): CompareResult {
   };
 }
 
+/** Options of {@link crossValidate}. */
 export interface CrossValidateOptions extends ModelRecipe {
   tasks: readonly TaskSpec[];
   data: MultiTaskData;
@@ -226,6 +230,7 @@ export interface CrossValidateOptions extends ModelRecipe {
   score?: string;
 }
 
+/** What {@link crossValidate} returns: metrics and scores per fold, with their mean and standard deviation. */
 export interface CrossValidateResult {
   /** Validation metrics per fold. */
   folds: Record<string, TaskMetrics>[];
@@ -344,6 +349,7 @@ function meanStd(values: readonly number[]): { mean: number; std: number } {
   return { mean, std: Math.sqrt(variance) };
 }
 
+/** Options of {@link gridSearch}: the cross-validation options and the grid of fit options to try. */
 export interface GridSearchOptions extends Omit<CrossValidateOptions, 'fit'> {
   /** Values to try: any FitOptions fields, typically `{weightDecay: [0, 1e-4, 1e-3], lr: [1e-3, 1e-2]}`. */
   grid: Record<string, readonly unknown[]>;
@@ -351,6 +357,7 @@ export interface GridSearchOptions extends Omit<CrossValidateOptions, 'fit'> {
   fit?: Omit<FitOptions, 'tasks' | 'validation'>;
 }
 
+/** One setting of a {@link gridSearch}: its parameters and its cross-validated score. */
 export interface GridRow {
   params: Record<string, unknown>;
   mean: number;

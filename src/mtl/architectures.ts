@@ -33,6 +33,10 @@ export interface MultiTaskModel extends Module<Tensor, Record<string, Tensor>> {
   taskParameters(task: string): Tensor[];
 }
 
+/**
+ * Options every architecture's `build` takes: the inputs, the tasks, the activation, dropout, the generator and
+ * the dtype.
+ */
 export interface BuildOptions {
   /** Number of input features. */
   inputs: number;

@@ -12,11 +12,15 @@ import { defaultMetrics, type TaskSpec, validateTasks } from './tasks.js';
 import { EW } from './weighting/ew.js';
 import type { Weighting } from './weighting/types.js';
 
+/** What `fit` needs of an optimiser (a custom factory's result). */
 export interface OptimizerLike {
+  /** Applies one update from the gradients in `.grad`. */
   step(): void;
+  /** Clears the gradients of every parameter. */
   zeroGrad(): void;
 }
 
+/** A parameter group `fit` hands to an optimiser factory, with its weight decay. */
 export interface TrainerParamGroup {
   params: Tensor[];
   weightDecay: number;
@@ -24,6 +28,7 @@ export interface TrainerParamGroup {
 
 export type OptimizerChoice = 'adam' | 'adamw' | 'sgd' | ((groups: TrainerParamGroup[]) => OptimizerLike);
 
+/** When `fit` stops before its last epoch, judged on the validation data. */
 export interface EarlyStopping {
   /** 'loss' (sum of validation task losses, default) or 'task.metric', e.g. 'species.accuracy'. */
   monitor?: string;
@@ -35,6 +40,7 @@ export interface EarlyStopping {
   restoreBest?: boolean;
 }
 
+/** One training step as `fit` reports it: the task losses and the weighting's weights. */
 export interface StepRecord {
   epoch: number;
   step: number;
@@ -42,6 +48,7 @@ export interface StepRecord {
   weights: Record<string, number>;
 }
 
+/** One epoch as `fit` reports it (to `onEpoch`, to a reporter, and in the History). */
 export interface EpochRecord {
   epoch: number;
   /** Mean training loss per task over the epoch's batches (NaN for a task with no label in the epoch). */
@@ -56,6 +63,7 @@ export interface EpochRecord {
   seconds: number;
 }
 
+/** What `fit` returns: a record per epoch and which epoch's weights the model holds. */
 export interface History {
   epochs: EpochRecord[];
   /** Epoch whose weights the model holds at the end (the best one with early stopping). */
@@ -69,12 +77,17 @@ export interface History {
  * line). Every method is optional; the core itself never writes anywhere.
  */
 export interface FitReporter {
+  /** Before the first epoch. */
   start?(info: { epochs: number; tasks: readonly string[] }): void;
+  /** After every step. */
   step?(record: StepRecord): void;
+  /** After every epoch. */
   epoch?(record: EpochRecord): void;
+  /** When training ends (also after early stopping). */
   end?(history: History): void;
 }
 
+/** Options of `fit`: the tasks and everything about the training run; unknown keys are an error. */
 export interface FitOptions {
   tasks: readonly TaskSpec[];
   /** 'adam' (default), 'adamw', 'sgd', or a factory receiving the parameter groups. */
@@ -112,7 +125,9 @@ export interface FitOptions {
   reporter?: FitReporter;
   /** @deprecated has no effect: the core never writes to stderr; pass `reporter: terminalProgress()` from `mtlgrad/node`. */
   verbose?: boolean;
+  /** Called after every epoch; return 'stop' to end training there. */
   onEpoch?: (record: EpochRecord) => void | 'stop';
+  /** Called after every step. */
   onStep?: (record: StepRecord) => void;
 }
 

@@ -19,6 +19,7 @@ import { defaultMetrics, outputWidth, type TaskSpec, validateTasks } from './tas
 
 export type { TaskMetrics };
 
+/** Options of {@link evaluate}. */
 export interface EvaluateOptions {
   tasks: readonly TaskSpec[];
   /** Rows per forward pass (default 1024). */

@@ -15,6 +15,7 @@ import { Module } from '../nn/module.js';
 import { activatedMlp, BUILD_OPTIONS, type BuildOptions } from './architectures.js';
 import { outputWidth, validateTasks } from './tasks.js';
 
+/** Options of CGC.build and PLE.build: the experts and the towers. */
 export interface ExtractionOptions extends BuildOptions {
   /** Number of shared experts (≥ 1: they are the representation every task reads). */
   sharedExperts: number;

@@ -50,6 +50,7 @@ import {
   type WeightingOptionValues,
 } from './weighting-options.js';
 
+/** A weighting method's entry in {@link WEIGHTINGS}. */
 export interface WeightingEntry {
   /**
    * A new instance; `seed` seeds the methods that draw random numbers, the other keys are the
@@ -236,7 +237,9 @@ export const WEIGHTINGS = {
   },
 } as const satisfies Record<string, WeightingEntry>;
 
+/** The short (CLI) name of a weighting method. */
 export type WeightingName = keyof typeof WEIGHTINGS;
+/** The weighting methods' short names, in the order help texts list them. */
 export const WEIGHTING_NAMES = Object.keys(WEIGHTINGS) as WeightingName[];
 
 /**

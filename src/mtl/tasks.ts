@@ -4,13 +4,22 @@
  */
 import { ValueError } from '../errors.js';
 
+/** What a task predicts: one of several classes, a yes/no label (one logit), or a number. */
 export type TaskKind = 'classification' | 'binary' | 'regression';
 
 /** The loss a task trains with (defaults: cross-entropy, BCE with logits, MSE). */
 export type TaskLoss = 'crossEntropy' | 'bce' | 'mse' | 'l1' | 'huber';
 
+/**
+ * The metrics evaluate computes: classification and binary tasks (accuracy, macroF1, logLoss, auc) and
+ * regression (mse, mae, r2).
+ */
 export type MetricName = 'accuracy' | 'macroF1' | 'logLoss' | 'auc' | 'mse' | 'mae' | 'r2';
 
+/**
+ * One prediction task: its name (the head's key and the label record's key), its kind and, for classification,
+ * the number of classes.
+ */
 export interface TaskSpec {
   name: string;
   kind: TaskKind;
@@ -28,6 +37,7 @@ export interface TaskSpec {
   labelSmoothing?: number;
 }
 
+/** A task kind's entry in {@link TASK_KINDS}. */
 export interface TaskKindEntry {
   description: string;
   /** The losses a task of this kind may train with; the first is the default. */
@@ -36,6 +46,7 @@ export interface TaskKindEntry {
   metrics: readonly MetricName[];
 }
 
+/** Per task kind: a description, the losses it may train with (the first is the default) and its default metrics. */
 export const TASK_KINDS: Readonly<Record<TaskKind, TaskKindEntry>> = {
   classification: {
     description: 'two or more classes',
@@ -50,6 +61,7 @@ export const TASK_KINDS: Readonly<Record<TaskKind, TaskKindEntry>> = {
   regression: { description: 'a number', losses: ['mse', 'l1', 'huber'], metrics: ['mse', 'mae', 'r2'] },
 };
 
+/** The task kinds, in the order help texts list them. */
 export const TASK_KIND_NAMES = Object.keys(TASK_KINDS) as TaskKind[];
 
 /** Labels of one task: numbers with NaN (or null, or −1 for classes) where missing. */

@@ -35,6 +35,7 @@ export class Sequential extends Module {
     return m;
   }
 
+  /** The modules in order (`for (const m of seq)`). */
   [Symbol.iterator](): Iterator<Module> {
     return this.mods[Symbol.iterator]();
   }
@@ -79,6 +80,7 @@ export class ModuleList<M extends AnyModule = Module> extends Module<never, neve
     return m;
   }
 
+  /** The modules in order (`for (const m of list)`). */
   [Symbol.iterator](): Iterator<M> {
     return this.mods[Symbol.iterator]();
   }
@@ -105,6 +107,7 @@ export class ModuleDict<M extends AnyModule = Module> extends Module<never, neve
     }
   }
 
+  /** The entries' names, in insertion order. */
   keys(): string[] {
     return Object.keys(this.modules);
   }

@@ -11,6 +11,7 @@ import { allocate } from '../tensor/dtype.js';
 import { defaultRng, type Rng } from '../tensor/rng.js';
 import { Module } from './module.js';
 
+/** Options of the {@link dropout} function. */
 export interface DropoutOptions {
   /** Apply dropout (default true for the function; a Dropout module follows its training flag). */
   training?: boolean;
@@ -51,6 +52,7 @@ export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Ten
   });
 }
 
+/** Options of the {@link Dropout} module. */
 export interface DropoutModuleOptions {
   /** The generator for the masks (default: the global one, read at each forward). */
   rng?: Rng;

@@ -3,11 +3,14 @@
  * deviations agree with PyTorch's to the last bit; the sampled values come from mtlgrad's seeded Rng).
  * Every filler writes into the tensor in place and returns it; the generator is `options.rng`, or the
  * global one (`defaultRng()`, reset with `manualSeed`).
+ *
+ * @module
  */
 import { Tensor } from '../autograd/tensor.js';
 import { fmtShape, ValueError } from '../errors.js';
 import { defaultRng, type Rng } from '../tensor/rng.js';
 
+/** The generator option every random initialiser takes. */
 export interface RngOption {
   /** The generator to draw from (default: the global one). */
   rng?: Rng;
@@ -73,8 +76,10 @@ export function fans(shape: readonly number[]): { fanIn: number; fanOut: number 
   return { fanIn: shape[1] * receptive, fanOut: shape[0] * receptive };
 }
 
+/** Which fan a Kaiming initialiser scales by: the inputs (forward variance) or the outputs (backward variance). */
 export type FanMode = 'fanIn' | 'fanOut';
 
+/** Options of kaimingUniform and kaimingNormal (PyTorch's `a`, `mode`, `nonlinearity`). */
 export interface KaimingOptions extends RngOption {
   /** Negative slope of the leaky relu that follows (default 0; used with nonlinearity 'leakyRelu'). */
   a?: number;
@@ -84,6 +89,7 @@ export interface KaimingOptions extends RngOption {
   nonlinearity?: Nonlinearity;
 }
 
+/** Options of xavierUniform and xavierNormal. */
 export interface XavierOptions extends RngOption {
   /** Scale (default 1). */
   gain?: number;
@@ -183,10 +189,12 @@ export function constant(t: Tensor, value: number): Tensor {
   return t;
 }
 
+/** Fills `t` with 0 in place and returns it. */
 export function zeros(t: Tensor): Tensor {
   return constant(t, 0);
 }
 
+/** Fills `t` with 1 in place and returns it. */
 export function ones(t: Tensor): Tensor {
   return constant(t, 1);
 }

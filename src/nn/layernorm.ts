@@ -12,6 +12,7 @@ import { checkOptionKeys } from '../options.js';
 import { allocate, type DType, isDType } from '../tensor/dtype.js';
 import { Module } from './module.js';
 
+/** Options of the {@link layerNorm} function. */
 export interface LayerNormFnOptions {
   /** Added to the variance (default 1e-5). */
   eps?: number;
@@ -126,6 +127,7 @@ function vector(dtype: DType, acc: Float64Array): Tensor {
   return new Tensor(d, [acc.length]);
 }
 
+/** Options of the {@link LayerNorm} module. */
 export interface LayerNormOptions {
   /** Added to the variance (default 1e-5). */
   eps?: number;

@@ -135,6 +135,7 @@ function sizeOfLeading(shape: readonly number[]): number {
   return n;
 }
 
+/** Options of the {@link Linear} layer. */
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;

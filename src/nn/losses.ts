@@ -22,6 +22,7 @@ import { allocate, type DType, type Storage } from '../tensor/dtype.js';
 import { broadcastTo } from '../tensor/elementwise.js';
 import { broadcastShapes, sameShape } from '../tensor/shape.js';
 
+/** How a loss combines its rows: their mean (default), their sum, or none (one loss per row). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
 /** Per-row keep flags: booleans, or numbers that are exactly 0 or 1. */
@@ -36,6 +37,7 @@ export type RowMask =
 /** Class labels or regression/binary targets given as data. */
 export type Targets = readonly number[] | Int32Array | Float32Array | Float64Array | Uint8Array | Tensor;
 
+/** Options every loss takes: the reduction and a row mask. */
 export interface LossOptions {
   /** 'mean' (default), 'sum' or 'none'. */
   reduction?: Reduction;
@@ -43,6 +45,7 @@ export interface LossOptions {
   mask?: RowMask;
 }
 
+/** Options of {@link crossEntropy}: class weights and label smoothing, as PyTorch's. */
 export interface CrossEntropyOptions extends LossOptions {
   /** A weight per class ([C]); the loss of a row is scaled by weight[label] ('mean' divides by their sum). */
   weight?: readonly number[] | Float32Array | Float64Array | Tensor;
@@ -50,6 +53,7 @@ export interface CrossEntropyOptions extends LossOptions {
   labelSmoothing?: number;
 }
 
+/** Options of {@link binaryCrossEntropyWithLogits}: PyTorch's `pos_weight` and `weight`. */
 export interface BCEWithLogitsOptions extends LossOptions {
   /** Weight of the positive term, broadcast along the last dimension ([last dim] or [1]). */
   posWeight?: readonly number[] | Float32Array | Float64Array | Tensor;
@@ -60,11 +64,13 @@ export interface BCEWithLogitsOptions extends LossOptions {
   weight?: readonly number[] | Float32Array | Float64Array | Tensor;
 }
 
+/** Options of {@link huber}. */
 export interface HuberOptions extends LossOptions {
   /** Where the loss turns from quadratic to linear (default 1, > 0). */
   delta?: number;
 }
 
+/** Options of {@link smoothL1}. */
 export interface SmoothL1Options extends LossOptions {
   /** Where the loss turns from quadratic to linear (default 1, ≥ 0; 0 is the L1 loss). */
   beta?: number;

@@ -25,6 +25,7 @@ import { LayerNorm } from './layernorm.js';
 import { Linear, linear } from './linear.js';
 import { Module } from './module.js';
 
+/** Options of {@link MLP}. */
 export interface MLPOptions {
   /** Hidden activation: a name (default 'relu'), a tensor function, or a Module. */
   activation?: ActivationName | ActivationFn | Module;

@@ -12,11 +12,13 @@ import { checkOptionKeys } from '../options.js';
 import type { DType } from '../tensor/dtype.js';
 import { sameShape } from '../tensor/shape.js';
 
+/** Options of {@link Module.loadStateDict}. */
 export interface LoadStateDictOptions {
   /** Require exactly the module's keys (default true). With false, missing and unexpected keys are skipped. */
   strict?: boolean;
 }
 
+/** What {@link Module.loadStateDict} skipped (both empty unless `strict: false`). */
 export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];
@@ -34,6 +36,20 @@ export class StateDictError extends ShapeError {
   }
 }
 
+/**
+ * The base of every layer and model, as PyTorch's nn.Module: registered parameters, buffers and sub-modules,
+ * dotted state-dict keys, train/eval modes. Subclasses implement `forward` and register their parts.
+ *
+ * @example
+ * ```ts
+ * class Scale extends Module {
+ *   readonly scale = this.registerParameter('scale', ones([1]));
+ *   forward(x: Tensor): Tensor {
+ *     return x.mul(this.scale);
+ *   }
+ * }
+ * ```
+ */
 export abstract class Module<In = Tensor, Out = Tensor> {
   /** True in training mode (dropout active), false after eval(). */
   training = true;
@@ -41,6 +57,7 @@ export abstract class Module<In = Tensor, Out = Tensor> {
   private readonly _buffers = new Map<string, Tensor>();
   private readonly _children = new Map<string, Module<unknown, unknown>>();
 
+  /** The module's computation on one input (a differentiable function of its parameters). */
   abstract forward(input: In): Out;
 
   /** Registers a trainable tensor under `name` (sets requiresGrad). Returns it. */
@@ -89,10 +106,12 @@ export abstract class Module<In = Tensor, Out = Tensor> {
     return out;
   }
 
+  /** Every parameter, in the order of {@link Module.namedParameters} (what optimisers take). */
   parameters(): Tensor[] {
     return this.namedParameters().map(([, p]) => p);
   }
 
+  /** Every buffer (non-trainable saved tensor) with its dotted path, this module's first, then each child's. */
   namedBuffers(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [name, b] of this._buffers) out.push([join(prefix, name), b]);

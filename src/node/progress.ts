@@ -7,11 +7,14 @@ import type { EpochRecord, FitReporter, StepRecord } from '../mtl/config.js';
 
 /** Where the line goes (process.stderr by default). */
 export interface ProgressStream {
+  /** Writes a chunk of text. */
   write(text: string): unknown;
   isTTY?: boolean;
 }
 
+/** Options of {@link terminalProgress}. */
 export interface ProgressOptions {
+  /** Where the line is drawn (default process.stderr). */
   stream?: ProgressStream;
   /** Draw even when the stream is not a terminal (default false). */
   always?: boolean;

@@ -14,7 +14,12 @@ import { checkOptionKeys } from '../options.js';
 import { readFileBytes, readFileBytesSync, writeFileAtomic, writeFileAtomicSync } from './fs.js';
 
 /** What `saveSafetensors` accepts: a record of tensors, or a module (anything with `stateDict()`). */
-export type TensorSource = Record<string, Tensor> | { stateDict(): Record<string, Tensor> };
+export type TensorSource =
+  | Record<string, Tensor>
+  | {
+      /** The tensors to save. */
+      stateDict(): Record<string, Tensor>;
+    };
 
 /**
  * Saves tensors (or `module.stateDict()`) and optional string metadata to a safetensors file,

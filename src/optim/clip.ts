@@ -4,6 +4,7 @@ import { ValueError } from '../errors.js';
 import { Module } from '../nn/module.js';
 import { checkOptionKeys } from '../options.js';
 
+/** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {
   /** The p of the p-norm: any p > 0, or Infinity for the max-norm (default 2). */
   normType?: number;

@@ -4,6 +4,7 @@ import { ValueError } from '../errors.js';
 import { Module } from '../nn/module.js';
 import { checkNonNegative, checkOptionKeys } from '../options.js';
 
+/** Options of {@link decayGroups}. */
 export interface DecayGroupsOptions {
   /** The decay λ of the decaying group (the other group gets 0). */
   weightDecay: number;

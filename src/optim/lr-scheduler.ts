@@ -21,6 +21,10 @@ export interface SchedulerStateDict {
   baseLrs: number[];
 }
 
+/**
+ * The base of the learning-rate schedulers (PyTorch's `lr_scheduler`): `step()` once per epoch sets each group's
+ * lr from its base lr.
+ */
 export abstract class LRScheduler {
   readonly optimizer: SchedulableOptimizer;
   /** The lr of each group before any scheduling (the groups' initialLr). */
@@ -82,6 +86,7 @@ export abstract class LRScheduler {
     return this._lastLr.slice();
   }
 
+  /** The scheduler's state (epoch and base lrs), for resuming with loadStateDict. */
   stateDict(): SchedulerStateDict {
     return { lastEpoch: this.lastEpoch, baseLrs: this.baseLrs.slice() };
   }
@@ -190,6 +195,7 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
+/** Options of {@link LinearLR}. */
 export interface LinearLROptions {
   /** Factor at epoch 0, in (0, 1] (default 1/3). */
   startFactor?: number;
@@ -253,6 +259,7 @@ export class LinearWarmup extends LRScheduler {
 
 /** lr = base · lrLambda(epoch), with one function for all groups or one per group. */
 export class LambdaLR extends LRScheduler {
+  /** One multiplier function of the epoch per parameter group. */
   readonly lrLambdas: ((epoch: number) => number)[];
   constructor(
     optimizer: SchedulableOptimizer,

@@ -66,6 +66,10 @@ export interface OptimizerSpec<H extends BaseHyper> {
   validate(h: H, where: string): void;
 }
 
+/**
+ * The base of SGD, Adam and AdamW: parameter groups with their hyper-parameters, per-parameter state, `step()`,
+ * `zeroGrad()` and a JSON state dict that resumes exactly.
+ */
 export abstract class Optimizer<H extends BaseHyper, S> {
   /** The resolved defaults (the constructor's options over the optimiser's own defaults). */
   readonly defaults: Readonly<{ [K in keyof H]: H[K] | undefined }>;

@@ -19,6 +19,7 @@ import {
   type ParamsInput,
 } from './optimizer.js';
 
+/** SGD's hyper-parameters, as PyTorch's (lr, momentum, dampening, weight decay, Nesterov). */
 export interface SGDHyper {
   /** Learning rate (required; no default, as in PyTorch). */
   lr: number;
@@ -34,6 +35,7 @@ export interface SGDHyper {
   maximize: boolean;
 }
 
+/** Options of {@link SGD}: the learning rate is required. */
 export type SGDOptions = Partial<SGDHyper> & { lr: number };
 
 interface SGDState {

@@ -9,6 +9,7 @@ import type { DType } from '../tensor/dtype.js';
 import { allocate } from '../tensor/dtype.js';
 import { sizeOf } from '../tensor/shape.js';
 
+/** Limits of the shapes {@link tensorArbitraries} generates. */
 export interface ShapeConstraints {
   minRank?: number;
   maxRank?: number;
@@ -16,6 +17,7 @@ export interface ShapeConstraints {
   maxDim?: number;
 }
 
+/** Limits of the tensors {@link tensorArbitraries} generates: shape, value range, dtype. */
 export interface TensorConstraints extends ShapeConstraints {
   /** A fixed shape (otherwise drawn from the shape constraints). */
   shape?: readonly number[];
@@ -31,6 +33,7 @@ export interface TensorConstraints extends ShapeConstraints {
   requiresGrad?: boolean;
 }
 
+/** The fast-check arbitraries {@link tensorArbitraries} returns. */
 export interface TensorArbitraries {
   /** A shape with rank and dimensions in the given ranges (defaults: rank 0–3, dims 1–4). */
   shape(c?: ShapeConstraints): FC.Arbitrary<number[]>;
@@ -46,6 +49,10 @@ export interface TensorArbitraries {
 /** The parts of fast-check the arbitraries use (matches both `import fc from` and `import * as fc from`). */
 export type FastCheck = Pick<typeof FC, 'array' | 'integer' | 'double' | 'constant' | 'tuple' | 'boolean'>;
 
+/**
+ * fast-check arbitraries of shapes and tensors, built on the fast-check you pass (a peer dependency, not
+ * bundled).
+ */
 export function tensorArbitraries(fc: FastCheck): TensorArbitraries {
   const shape = (c: ShapeConstraints = {}) =>
     fc.array(fc.integer({ min: c.minDim ?? 1, max: c.maxDim ?? 4 }), {

@@ -12,6 +12,7 @@ import { fmtShape, MtlgradError, ValueError } from '../errors.js';
 import { checkOptionKeys } from '../options.js';
 import { allocate } from '../tensor/dtype.js';
 
+/** Options of {@link gradcheck}: finite-difference step and tolerances (PyTorch's float64 defaults). */
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
   eps?: number;
@@ -23,6 +24,7 @@ export interface GradcheckOptions {
   checkInputs?: readonly number[];
 }
 
+/** One gradient entry where the analytic and numerical values disagree. */
 export interface GradcheckMismatch {
   /** Index of the input in the `inputs` array. */
   input: number;
@@ -37,6 +39,7 @@ export interface GradcheckMismatch {
   relError: number;
 }
 
+/** What {@link gradcheck} returns: whether the gradients agree and where they do not. */
 export interface GradcheckReport {
   pass: boolean;
   /** The element with the largest violation of the tolerance (or the largest error when all pass). */

@@ -30,12 +30,14 @@ function expand(x: Tensor, shape: number[]): Storage {
   return out;
 }
 
+/** a + b, elementwise with NumPy broadcasting; numbers are accepted for either operand. */
 export function add(a: Operand, b: Operand): Tensor {
   const [ta, tb] = operands('add', a, b);
   const { data, shape } = forward('add', ta, tb);
   return recordOp('add', data, shape, [ta, tb], (g) => [g, g]);
 }
 
+/** a − b, elementwise with broadcasting. */
 export function sub(a: Operand, b: Operand): Tensor {
   const [ta, tb] = operands('sub', a, b);
   const { data, shape } = forward('sub', ta, tb);
@@ -47,6 +49,7 @@ export function sub(a: Operand, b: Operand): Tensor {
   });
 }
 
+/** a · b, elementwise with broadcasting. */
 export function mul(a: Operand, b: Operand): Tensor {
   const [ta, tb] = operands('mul', a, b);
   const { data, shape } = forward('mul', ta, tb);
@@ -58,6 +61,7 @@ export function mul(a: Operand, b: Operand): Tensor {
   });
 }
 
+/** a / b, elementwise with broadcasting. */
 export function div(a: Operand, b: Operand): Tensor {
   const [ta, tb] = operands('div', a, b);
   const { data, shape } = forward('div', ta, tb);

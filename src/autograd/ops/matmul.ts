@@ -14,6 +14,7 @@ import { expectTensor } from '../graph.js';
 import { Tensor } from '../tensor.js';
 import { sameDType } from './util.js';
 
+/** Transpose flags of {@link matmul}: the operands are read transposed, never copied. */
 export interface MatmulOptions {
   /** Use Aᵀ (the last two axes of a swapped). */
   transposeA?: boolean;
@@ -80,6 +81,10 @@ function batchOffsets(own: number[], batch: number[], matSize: number, count: nu
   return out;
 }
 
+/**
+ * Matrix product op(a)·op(b) of 2-D or batched tensors (leading batch dimensions broadcast). @throws ShapeError
+ * when the inner or batch dimensions do not fit.
+ */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   expectTensor('matmul', a, 'first operand');
   expectTensor('matmul', b, 'second operand');

@@ -41,6 +41,7 @@ function spread(g: Tensor, x: Tensor, axes: number[]): Storage {
   return out;
 }
 
+/** Sum over `axis` (a number, a list of axes, or all axes when omitted); keepDims keeps them as size 1. */
 export function sum(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor {
   expectTensor('sum', x);
   const axes = normAxes('sum', axis, x.rank);
@@ -49,6 +50,7 @@ export function sum(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor
   return recordOp('sum', data, shape, [x], (g) => [new Tensor(spread(g, x, axes), x.shape)]);
 }
 
+/** Mean over `axis` (all axes when omitted); the mean of nothing is NaN. */
 export function mean(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor {
   expectTensor('mean', x);
   const axes = normAxes('mean', axis, x.rank);
@@ -65,10 +67,12 @@ export function mean(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tenso
   });
 }
 
+/** Maximum over `axis` (all axes when omitted); tied maxima share the gradient evenly. */
 export function max(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor {
   return extremum('max', x, axis, options);
 }
 
+/** Minimum over `axis` (all axes when omitted); tied minima share the gradient evenly. */
 export function min(x: Tensor, axis?: Axis, options: ReduceOptions = {}): Tensor {
   return extremum('min', x, axis, options);
 }

@@ -6,6 +6,7 @@ import { recordOp } from '../engine.js';
 import { expectTensor } from '../graph.js';
 import { Tensor } from '../tensor.js';
 
+/** exp(x) / Σ exp(x) along `axis` (default the last), shifted by the maximum so large logits do not overflow. */
 export function softmax(x: Tensor, axis = -1): Tensor {
   expectTensor('softmax', x);
   const ax = normAxis('softmax', axis, x.rank);
@@ -31,6 +32,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   });
 }
 
+/** log(softmax(x)) along `axis` (default the last), computed as x − logSumExp(x). */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   expectTensor('logSoftmax', x);
   const ax = normAxis('logSoftmax', axis, x.rank);

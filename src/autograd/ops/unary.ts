@@ -79,16 +79,27 @@ function unary(op: UnaryOp, x: Tensor): Tensor {
   });
 }
 
+/** −x, elementwise. */
 export const neg = (x: Tensor): Tensor => unary('neg', x);
+/** e^x, elementwise. */
 export const exp = (x: Tensor): Tensor => unary('exp', x);
+/** Natural logarithm, elementwise. */
 export const log = (x: Tensor): Tensor => unary('log', x);
+/** Square root, elementwise. */
 export const sqrt = (x: Tensor): Tensor => unary('sqrt', x);
+/** |x|, elementwise (the gradient at 0 is 0). */
 export const abs = (x: Tensor): Tensor => unary('abs', x);
+/** Sine, elementwise. */
 export const sin = (x: Tensor): Tensor => unary('sin', x);
+/** Cosine, elementwise. */
 export const cos = (x: Tensor): Tensor => unary('cos', x);
+/** Hyperbolic tangent, elementwise. */
 export const tanh = (x: Tensor): Tensor => unary('tanh', x);
+/** 1 / (1 + e^−x), elementwise. */
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x);
+/** max(x, 0), elementwise (the gradient at 0 is 0, as PyTorch). */
 export const relu = (x: Tensor): Tensor => unary('relu', x);
+/** x², elementwise. */
 export const square = (x: Tensor): Tensor => unary('square', x);
 
 /** x ** p for a number exponent. */

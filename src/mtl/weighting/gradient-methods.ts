@@ -157,6 +157,7 @@ abstract class Seeded extends Stateless {
     super();
     this.rng = new Rng(seed);
   }
+  /** Restarts the random draws from the seed. */
   override reset(): void {
     this.rng = new Rng(this.seed);
   }

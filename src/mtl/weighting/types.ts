@@ -6,6 +6,7 @@
  */
 import type { Tensor } from '../../autograd/tensor.js';
 
+/** What a weighting learns about the run before the first step (its `init`). */
 export interface WeightingInfo {
   /** Task names in order. */
   tasks: readonly string[];
@@ -15,6 +16,7 @@ export interface WeightingInfo {
   kinds: readonly string[];
 }
 
+/** Where training is when a weighting combines losses or gradients. */
 export interface StepInfo {
   epoch: number;
   /** Step within the whole run (0-based). */
@@ -68,6 +70,7 @@ interface WeightingBase {
   readonly maxGradNorm?: number;
 }
 
+/** A weighting that combines the task losses into one loss (EW, UW, DWA, RLW, ...), before a single backward. */
 export interface LossWeighting extends WeightingBase {
   readonly type: 'loss';
   /** The total loss Σ w_t·L_t (plus any terms of the method), differentiable. */
@@ -81,6 +84,10 @@ export interface LossWeighting extends WeightingBase {
   readonly needsLossAfterStep?: boolean;
 }
 
+/**
+ * A weighting that combines the per-task gradients (the Jacobian) into one update direction (MGDA, PCGrad,
+ * UPGrad, ...).
+ */
 export interface GradientWeighting extends WeightingBase {
   readonly type: 'gradient';
   /** 'parameters': J over the shared parameters; 'representation': over the shared representation (MGDA-UB). */
@@ -97,4 +104,5 @@ export interface GradientWeighting extends WeightingBase {
   ): { direction: Float64Array; weights: Float64Array; headWeights?: Float64Array };
 }
 
+/** A loss-weighting or gradient-aggregation method, as `fit`'s `weighting` option takes it. */
 export type Weighting = LossWeighting | GradientWeighting;

@@ -6,6 +6,7 @@ import { UsageError } from './errors.js';
 
 /** Where output goes: `process.stdout`/`process.stderr`, or a capture in tests. */
 export interface OutputStream {
+  /** Writes a chunk of text. */
   write(chunk: string): unknown;
   /** True when the stream is a terminal (progress lines are drawn only then). */
   isTTY?: boolean;
