@@ -1,13 +1,14 @@
 // `npm run playground`: serves the repository's built package and playground/ from 127.0.0.1 with the headers
 // that make the page cross-origin isolated (COOP/COEP), so SharedArrayBuffer, and with it the threaded wasm
-// kernels, are available. Run `npm run build` first (the npm script does). Only files under the repository
-// root are served; '/' is playground/index.html.
+// kernels, are available. Run `npm run build` first (the npm script does). Only the built package (/dist/) and
+// playground/ are served; '/' is playground/index.html.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PAGE = join(ROOT, 'playground');
 const TYPES = {
   '.js': 'text/javascript',
   '.mjs': 'text/javascript',
@@ -25,12 +26,30 @@ const ISOLATED = {
   'Cache-Control': 'no-store',
 };
 
-/** Starts the server on 127.0.0.1 (`port` 0 picks a free one); resolves to the Node server once it listens. */
-export function startServer(port = 0) {
+/**
+ * The file a request names: '/' is the page, '/dist/…' comes from `dist`, '/playground/…' from playground/;
+ * null for anything else.
+ */
+function fileFor(path, dist) {
+  const decoded = decodeURIComponent(path);
+  if (decoded.startsWith('/dist/')) {
+    const file = normalize(join(dist, decoded.slice('/dist/'.length)));
+    return file.startsWith(dist + sep) ? file : null;
+  }
+  if (path === '/') return join(PAGE, 'index.html');
+  const file = normalize(join(ROOT, decoded));
+  return file.startsWith(PAGE + sep) ? file : null;
+}
+
+/**
+ * Starts the server on 127.0.0.1 (`port` 0 picks a free one); resolves to the Node server once it listens.
+ * `dist` is the directory served as /dist/ (default the repository's dist/).
+ */
+export function startServer(port = 0, { dist = join(ROOT, 'dist') } = {}) {
+  const distRoot = resolve(dist);
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const file = normalize(join(ROOT, path === '/' ? 'playground/index.html' : decodeURIComponent(path)));
-    if (!file.startsWith(ROOT + sep) || !existsSync(file) || !statSync(file).isFile()) {
+    const file = fileFor(new URL(req.url ?? '/', 'http://localhost').pathname, distRoot);
+    if (file === null || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, ISOLATED).end();
       return;
     }

@@ -1,12 +1,13 @@
 /**
- * The playground in headless Chromium: builds dist/, serves the page with playground/serve.mjs (cross-origin
+ * The playground in headless Chromium: compiles the package into test/.playground/dist, serves the page with playground/serve.mjs (cross-origin
  * isolated), picks settings, presses Train and checks that every chart appears, that the losses fall, and that
  * the downloaded safetensors file loads into the same architecture. Screenshots go to test/.playground/ for a
  * person to look at. Skipped, with the reason printed, where /usr/bin/chromium is absent (.ci/run installs it).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,9 +46,17 @@ describe.skipIf(!hasChromium)('the playground in headless Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
+    // A build of its own (JavaScript only), so the browser test rebuilding dist/ at the same time cannot
+    // delete files under this page.
+    const dist = join(shots, 'dist');
+    rmSync(dist, { recursive: true, force: true });
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    const flags = ['--outDir', dist, '--declaration', 'false', '--sourceMap', 'false'];
+    execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), ...flags], {
+      stdio: 'pipe',
+    });
     mkdirSync(shots, { recursive: true });
-    server = await startServer(0);
+    server = await startServer(0, { dist });
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -134,6 +143,32 @@ describe.skipIf(!hasChromium)('the playground in headless Chromium', () => {
     const model = HardSharing.build({ inputs: 6, hidden: [32, 32], tasks: [...tasks], rng: new Rng(1) });
     expect(model.loadStateDict(decoded.tensors)).toEqual({ missingKeys: [], unexpectedKeys: [] });
     expect(JSON.parse(decoded.metadata.settings).architecture).toBe('hard-sharing');
+  }, 120_000);
+
+  it('Stop ends a long run after the current epoch and keeps the weights for download', async () => {
+    await page.goto(url);
+    await page.locator('[name=epochs]').fill('1000');
+    await page.click('#train');
+    const state = () =>
+      page.evaluate(() => (globalThis as unknown as { __playground: PlaygroundState }).__playground);
+    await page.waitForFunction(
+      () => (globalThis as unknown as { __playground: PlaygroundState }).__playground.epochs.length >= 2,
+      null,
+      { timeout: 60_000 },
+    );
+    // The curves are drawn while training goes on, not only at the end.
+    expect((await state()).status).toBe('training');
+    await page.waitForSelector('#curves svg', { timeout: 10_000 });
+    await page.click('#stop');
+    await page.waitForFunction(
+      () => (globalThis as unknown as { __playground: PlaygroundState }).__playground.status === 'done',
+      null,
+      { timeout: 60_000 },
+    );
+    const done = await state();
+    expect(done.epochs.length).toBeGreaterThanOrEqual(2);
+    expect(done.epochs.length).toBeLessThan(1000);
+    expect(await page.locator('#download').isEnabled()).toBe(true);
   }, 120_000);
 
   it('related synthetic tasks, PLE, a gradient weighting: training runs and the loss falls', async () => {
