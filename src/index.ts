@@ -2,6 +2,8 @@
  * mtlgrad: multi-task learning on the CPU in pure TypeScript.
  * This entry point is browser-safe (no Node built-ins); file helpers and the CLI live in `mtlgrad/node`,
  * gradient checking and fast-check arbitraries in `mtlgrad/testing`.
+ *
+ * @module mtlgrad
  */
 export * from './autograd/index.js';
 export {

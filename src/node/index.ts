@@ -1,4 +1,8 @@
-/** Node-only helpers (file system). Import from `mtlgrad/node`; the main entry stays browser-safe. */
+/**
+ * Node-only helpers (file system). Import from `mtlgrad/node`; the main entry stays browser-safe.
+ *
+ * @module mtlgrad/node
+ */
 
 export {
   type CliIO,

@@ -1,4 +1,8 @@
-/** `mtlgrad/testing`: gradient checking and fast-check arbitraries for testing ops, yours included. */
+/**
+ * `mtlgrad/testing`: gradient checking and fast-check arbitraries for testing ops, yours included.
+ *
+ * @module mtlgrad/testing
+ */
 // The tensors made here carry the chained op methods even when `mtlgrad` itself is not imported.
 import '../autograd/methods.js';
 
