@@ -5,21 +5,20 @@
  * person to look at. Skipped, with the reason printed, where /usr/bin/chromium is absent (.ci/run installs it).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../playground/serve.mjs';
 import { decodeSafetensors, HardSharing, PLE, Rng } from '../../src/index.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = join(root, 'test/.playground');
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`playground test skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 
 interface EpochMessage {
@@ -58,16 +57,7 @@ describe.skipIf(!hasChromium)('the playground in headless Chromium', () => {
     mkdirSync(shots, { recursive: true });
     server = await startServer(0, { dist });
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => {
