@@ -6,7 +6,7 @@ import { heatmap, lineChart } from '/dist/report/index.js';
 
 const form = document.getElementById('settings');
 const $ = (id) => document.getElementById(id);
-const state = { status: 'idle', tasks: [], epochs: [], error: null, bytes: null };
+const state = { status: 'idle', tasks: [], epochs: [], error: null, bytes: null, onnx: null };
 window.__playground = state;
 
 for (const name of WEIGHTING_NAMES) {
@@ -112,19 +112,22 @@ function finish(m) {
   }
   draw();
   state.bytes = m.bytes;
+  state.onnx = m.onnx;
   state.status = 'done';
   $('download').disabled = false;
-  setStatus(`Done: ${m.epochs} epochs. The trained weights can be downloaded as safetensors.`);
+  $('download-onnx').disabled = false;
+  setStatus(`Done: ${m.epochs} epochs. The trained model can be downloaded as safetensors or ONNX.`);
 }
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   if (worker) return;
-  Object.assign(state, { status: 'training', tasks: [], epochs: [], error: null, bytes: null });
+  Object.assign(state, { status: 'training', tasks: [], epochs: [], error: null, bytes: null, onnx: null });
   for (const id of ['curves', 'conflict', 'weights']) $(id).innerHTML = '';
   $('train').disabled = true;
   $('stop').disabled = false;
   $('download').disabled = true;
+  $('download-onnx').disabled = true;
   setStatus('Starting…');
   // Without cross-origin isolation there is no SharedArrayBuffer; Stop then ends the worker outright.
   stopFlag = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
@@ -140,13 +143,17 @@ $('stop').addEventListener('click', () => {
   else finish({ type: 'error', message: 'stopped' });
 });
 
-$('download').addEventListener('click', () => {
-  if (!state.bytes) return;
-  const url = URL.createObjectURL(new Blob([state.bytes], { type: 'application/octet-stream' }));
-  const a = Object.assign(document.createElement('a'), {
-    href: url,
-    download: `mtlgrad-${settings().dataset}.safetensors`,
-  });
+/** Saves `bytes` as a file through a temporary object URL. */
+function save(bytes, name) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: name });
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+$('download').addEventListener('click', () => {
+  if (state.bytes) save(state.bytes, `mtlgrad-${settings().dataset}.safetensors`);
+});
+$('download-onnx').addEventListener('click', () => {
+  if (state.onnx) save(state.onnx, `mtlgrad-${settings().dataset}.onnx`);
 });

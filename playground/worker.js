@@ -1,6 +1,6 @@
 // The playground's training, off the page's thread: builds the chosen data set and model, runs fit and posts
 // every epoch's record (per-task train and validation losses, task weights, gradient conflict) as it finishes,
-// then the trained weights as safetensors bytes. A shared flag set by the page stops training after the epoch.
+// then the trained model as safetensors and ONNX bytes. A shared flag set by the page stops training after the epoch.
 import {
   applyStandardizer,
   applyTargetStandardizer,
@@ -21,6 +21,7 @@ import {
   tableTasks,
   tableToData,
   tensor,
+  toOnnx,
   trainTestSplit,
 } from '/dist/index.js';
 
@@ -118,7 +119,9 @@ function train(settings, stop) {
   });
   const metadata = { format: 'mtlgrad.playground', settings: JSON.stringify(settings) };
   const bytes = encodeSafetensors(model.stateDict(), metadata);
-  postMessage({ type: 'done', bytes, epochs: history.epochs.length }, [bytes.buffer]);
+  // The network alone (it reads the standardised features, as the model does here): one output per task.
+  const onnx = toOnnx(model);
+  postMessage({ type: 'done', bytes, onnx, epochs: history.epochs.length }, [bytes.buffer, onnx.buffer]);
 }
 
 self.addEventListener('message', (event) => {

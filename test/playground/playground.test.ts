@@ -1,7 +1,8 @@
 /**
  * The playground in headless Chromium: compiles the package into test/.playground/dist, serves the page with playground/serve.mjs (cross-origin
  * isolated), picks settings, presses Train and checks that every chart appears, that the losses fall, and that
- * the downloaded safetensors file loads into the same architecture. Screenshots go to test/.playground/ for a
+ * the downloaded safetensors file loads into the same architecture and the ONNX download gives its outputs in
+ * onnxruntime-web. Screenshots go to test/.playground/ for a
  * person to look at. Skipped, with the reason printed, where /usr/bin/chromium is absent (.ci/run installs it).
  */
 import { execFileSync } from 'node:child_process';
@@ -14,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../playground/serve.mjs';
-import { decodeSafetensors, HardSharing, PLE, Rng } from '../../src/index.js';
+import { decodeSafetensors, HardSharing, PLE, Rng, randn } from '../../src/index.js';
+import { runOnnx } from '../io/onnx/runtime.js';
 import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -91,7 +93,7 @@ describe.skipIf(!hasChromium)('the playground in headless Chromium', () => {
     return page.evaluate(() => (globalThis as unknown as { __playground: PlaygroundState }).__playground);
   }
 
-  it('penguins, hard sharing, EW: curves, heatmap and weights appear, the losses fall, the model downloads', async () => {
+  it('penguins, hard sharing, EW: curves, heatmap and weights appear, the losses fall, safetensors and ONNX download', async () => {
     const state = await train(
       { dataset: 'penguins', architecture: 'hard-sharing', weighting: 'ew', lambda: '0.0001', epochs: '30' },
       'penguins-hard-sharing.png',
@@ -133,6 +135,17 @@ describe.skipIf(!hasChromium)('the playground in headless Chromium', () => {
     const model = HardSharing.build({ inputs: 6, hidden: [32, 32], tasks: [...tasks], rng: new Rng(1) });
     expect(model.loadStateDict(decoded.tensors)).toEqual({ missingKeys: [], unexpectedKeys: [] });
     expect(JSON.parse(decoded.metadata.settings).architecture).toBe('hard-sharing');
+
+    // The ONNX download runs in onnxruntime-web and gives the downloaded weights' outputs.
+    const [onnxDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download-onnx')]);
+    const x = randn([5, 6], { rng: new Rng(2) });
+    const out = await runOnnx(readFileSync(await onnxDownload.path()), Float32Array.from(x.data), [5, 6]);
+    model.eval();
+    const ours = model.forward(x);
+    for (const t of ['species', 'sex', 'mass']) {
+      const theirs = out[t].data;
+      ours[t].data.forEach((v, i) => expect(Math.abs(theirs[i] - v)).toBeLessThanOrEqual(1e-5));
+    }
   }, 120_000);
 
   it('Stop ends a long run after the current epoch and keeps the weights for download', async () => {
