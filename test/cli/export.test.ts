@@ -69,7 +69,7 @@ describe('mtlgrad export --onnx', () => {
   it('needs both files and refuses to write over the model', async () => {
     const none = await run(['export', '--model', 'm.safetensors'], { cwd: dir });
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/--onnx is required/);
+    expect(none.stderr).toMatch(/say what to write: --onnx FILE\.onnx or --pytorch FILE\.py/);
     const onto = await run(['export', '--model', 'm.safetensors', '--onnx', 'm.safetensors'], { cwd: dir });
     expect(onto.code).toBe(2);
     const missing = await run(['export', '--model', 'nope.safetensors', '--onnx', 'x.onnx'], { cwd: dir });
