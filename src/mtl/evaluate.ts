@@ -44,6 +44,7 @@ export function evaluate(
 /** What {@link predict} returns per task. */
 export type PredictOutput = 'logits' | 'probabilities' | 'labels';
 
+/** Options of {@link predict}: the batch size, and logits, probabilities or labels out. */
 export interface PredictOptions {
   /** Rows per forward pass (default 1024). */
   batchSize?: number;

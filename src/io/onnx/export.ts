@@ -17,6 +17,7 @@ import { modelProto, type ValueSpec } from './proto.js';
 export const ONNX_OPSET = 17;
 const IR_VERSION = 8;
 
+/** Options of {@link toOnnx}: the input name, preprocessing in the graph, and logits or probabilities out. */
 export interface OnnxOptions {
   /** Name of the graph input (default `features`). */
   inputName?: string;
