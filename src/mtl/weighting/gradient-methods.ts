@@ -424,6 +424,7 @@ export class ExcessMTL extends AllRows {
     super();
     this.stepSize = checkNonNegative('ExcessMTL', 'stepSize', options.stepSize ?? 1e-2);
   }
+  /** Forgets the state carried between steps (as at construction). */
   override reset(): void {
     this.state = undefined;
   }
@@ -448,6 +449,7 @@ export class MoDo extends AllRows {
     this.gamma = checkNonNegative('MoDo', 'gamma', options.gamma ?? 1e-3);
     this.rho = checkNonNegative('MoDo', 'rho', options.rho ?? 0.1);
   }
+  /** Forgets the state carried between steps (as at construction). */
   override reset(): void {
     this.lambda = undefined;
   }
@@ -472,6 +474,7 @@ export class SDMGrad extends AllRows {
     this.lambda = checkNonNegative('SDMGrad', 'lambda', options.lambda ?? 0.3);
     this.iterations = checkInt('SDMGrad', 'iterations', options.iterations ?? 20, 0);
   }
+  /** Forgets the state carried between steps (as at construction). */
   override reset(): void {
     this.w = undefined;
   }
