@@ -12,6 +12,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import '../src/autograd/methods.js';
 import { Tensor } from '../src/autograd/tensor.js';
 import {
   applyStandardizer,
