@@ -4,6 +4,12 @@
  */
 export { type BarChartOptions, type BarGroup, barChart } from './bars.js';
 export { paragraph, type ReportOptions, type ReportSection, renderReport } from './document.js';
+export {
+  type IntervalChartOptions,
+  type IntervalPoint,
+  type IntervalSeries,
+  intervalChart,
+} from './bands.js';
 export { type ErrorBarChartOptions, type ErrorBarPoint, errorBarChart } from './errorbars.js';
 export { formatLogTicks, formatNumber, formatTicks } from './format.js';
 export { divergingColor, type HeatmapOptions, heatmap } from './heatmap.js';
