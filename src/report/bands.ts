@@ -3,9 +3,9 @@
  * training-set size with its 95 % interval, or test error against task correlation per model.
  */
 import { ValueError } from '../errors.js';
+import { formatNumber } from './format.js';
 import { axisLines, chartBasics, chartFrame, linearAxisTicks, xAxis, xAxisRoom } from './frame.js';
 import { coord, escapeHtml, linearScale, list, MUTED, niceTicks, PALETTE, str, text } from './svg.js';
-import { formatNumber } from './format.js';
 
 export interface IntervalPoint {
   x: number;
