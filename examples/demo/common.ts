@@ -46,10 +46,14 @@ export interface Summary {
   ci95: [number, number];
 }
 
-/** Mean and 95 % t interval of repeated measurements (at least 2). */
-export function summary(values: readonly number[]): Summary {
+/**
+ * Mean and 95 % t interval of repeated measurements (at least 2). The t interval is symmetric and can reach past
+ * a metric's range (an accuracy above 1 when five splits give 97–100 %); `range` clips its ends to [min, max].
+ */
+export function summary(values: readonly number[], range?: readonly [number, number]): Summary {
   const r = tInterval(values);
-  return { mean: r.estimate, ci95: [r.lo, r.hi] };
+  const clip = (v: number) => (range ? Math.min(range[1], Math.max(range[0], v)) : v);
+  return { mean: r.estimate, ci95: [clip(r.lo), clip(r.hi)] };
 }
 
 /** True when the interval holds 0: the sign of the difference is not established. */

@@ -19,7 +19,7 @@ import {
   textTable,
   weightNorm,
 } from './common.js';
-import { HEADLINE } from './penguin-runs.js';
+import { HEADLINE, headlineSummary } from './penguin-runs.js';
 
 type Decay = 'l2' | 'coupled' | 'decoupled';
 
@@ -139,7 +139,13 @@ function nested(ctx: Context, epochs: number): Omit<LambdaResult, 'decay'> {
     test: {
       loss: summary(outer.map((o) => o.testLoss)),
       tasks: Object.fromEntries(
-        study.tasks.map((t) => [t.name, summary(outer.map((o) => o.headline[t.name]))]),
+        study.tasks.map((t) => [
+          t.name,
+          headlineSummary(
+            t.name,
+            outer.map((o) => o.headline[t.name]),
+          ),
+        ]),
       ),
     },
   };
@@ -168,7 +174,10 @@ function decayComparison(ctx: Context, epochs: number): LambdaResult['decay'] {
     const tasks = Object.fromEntries(
       study.tasks.map((t) => [
         t.name,
-        summary(runs.map((r) => HEADLINE[t.name].of(r.metrics[1][t.name], r.massStd))),
+        headlineSummary(
+          t.name,
+          runs.map((r) => HEADLINE[t.name].of(r.metrics[1][t.name], r.massStd)),
+        ),
       ]),
     );
     return { ...c, repeats: runs.length, tasks, weightNorm: summary(runs.map((r) => r.norm)) };

@@ -10,7 +10,6 @@ import { intervalChart, paragraph, type ReportSection } from '../../src/report/i
 import {
   buildHardSharing,
   type Context,
-  containsZero,
   type Experiment,
   fmtDelta,
   fmtSummary,
@@ -20,7 +19,7 @@ import {
   textTable,
   trainBudget,
 } from './common.js';
-import { baselines, conflictRun, HEADLINE, multiTask } from './penguin-runs.js';
+import { baselines, conflictRun, HEADLINE, headlineSummary, multiTask } from './penguin-runs.js';
 
 export interface CurvePoint {
   trainRows: number;
@@ -64,14 +63,24 @@ function meanCosine(conflicts: (number[][] | undefined)[]): number {
   return s / k;
 }
 
-/** The diagnostic's verdict from the cosine's interval, checked against Δm at the smallest and largest size. */
+/**
+ * The diagnostic's call from the cosine's interval (above 0: the tasks' gradients agree, so sharing should help;
+ * holding 0 or below: nothing to share, so it should not), checked against where Δm's interval excludes 0.
+ */
 function predict(conflict: Summary, points: CurvePoint[]): string {
-  const forecast = conflict.ci95[0] > 0.05 ? 'help' : conflict.ci95[1] < 0.05 ? 'not help' : 'no clear call';
-  const outcome = (p: CurvePoint) =>
-    containsZero(p.deltaM) ? 'no significant difference' : p.deltaM.mean < 0 ? 'helped' : 'hurt';
-  const small = outcome(points[0]);
-  const large = outcome(points[points.length - 1]);
-  return `gradient cosine ${fmtSummary(conflict, 3)}: predicts sharing will ${forecast}; measured: ${small} at ${points[0].trainRows} rows, ${large} at ${points[points.length - 1].trainRows} rows`;
+  const forecast = conflict.ci95[0] > 0 ? 'predicts that sharing helps' : 'predicts no benefit from sharing';
+  const helped = points.filter((p) => p.deltaM.ci95[1] < 0).map((p) => p.trainRows);
+  const hurt = points.filter((p) => p.deltaM.ci95[0] > 0).map((p) => p.trainRows);
+  const at = (xs: number[]) => `${xs.join(', ')} rows`;
+  let measured = 'measured: no size where Δm differs from 0 beyond its interval';
+  if (helped.length > 0 || hurt.length > 0) {
+    const parts = [
+      helped.length > 0 ? `helped at ${at(helped)}` : '',
+      hurt.length > 0 ? `hurt at ${at(hurt)}` : '',
+    ];
+    measured = `measured: sharing ${parts.filter((p) => p !== '').join(' and ')}, elsewhere inside the noise`;
+  }
+  return `gradient cosine ${fmtSummary(conflict, 3)} ${forecast}; ${measured}`;
 }
 
 function penguinCurve(ctx: Context): Curve {
@@ -93,8 +102,14 @@ function penguinCurve(ctx: Context): Curve {
     for (const t of study.tasks) {
       tasks[t.name] = {
         metric: HEADLINE[t.name].metric,
-        mtl: summary(runs.map((r) => r.mtl.headline[t.name])),
-        stl: summary(runs.map((r) => r.stl[t.name].headline[t.name])),
+        mtl: headlineSummary(
+          t.name,
+          runs.map((r) => r.mtl.headline[t.name]),
+        ),
+        stl: headlineSummary(
+          t.name,
+          runs.map((r) => r.stl[t.name].headline[t.name]),
+        ),
       };
     }
     return {
@@ -158,8 +173,14 @@ function relatedCurve(ctx: Context, r: number): Curve & { relatedness: number } 
     for (const t of tasks) {
       perTask[t.name] = {
         metric: 'mse',
-        mtl: summary(runs.map((c) => c.tasks[t.name].mtl.mse!)),
-        stl: summary(runs.map((c) => c.tasks[t.name].stl.mse!)),
+        mtl: summary(
+          runs.map((c) => c.tasks[t.name].mtl.mse!),
+          [0, Infinity],
+        ),
+        stl: summary(
+          runs.map((c) => c.tasks[t.name].stl.mse!),
+          [0, Infinity],
+        ),
       };
     }
     return { trainRows: n, repeats: runs.length, deltaM: summary(runs.map((c) => c.deltaM)), tasks: perTask };

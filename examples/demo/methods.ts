@@ -29,7 +29,7 @@ import {
   tableHtml,
   textTable,
 } from './common.js';
-import { baselines, HEADLINE, multiTask } from './penguin-runs.js';
+import { baselines, HEADLINE, headlineSummary, type MtlRun, multiTask } from './penguin-runs.js';
 
 export interface MethodRow {
   name: string;
@@ -80,18 +80,26 @@ export const methods: Experiment<MethodsResult> = {
     const study = ctx.penguins;
     const splits = study.seeds.map((seed) => study.split(seed));
     const stl = splits.map((s) => baselines(study, s, 1, ctx.quick));
-    const rows = METHODS.map((make) => {
-      ctx.progress(`methods: ${make().name} × ${splits.length} splits`);
-      const runs = splits.map((s) => multiTask(study, s, 1, ctx.quick, make));
-      return { name: runs[0].history.weighting, runs };
+    // Splits outside, methods inside, every run trained afresh: each method is timed in the same phase of the
+    // process (the machine's load drifts), and none records gradient conflict.
+    const rows = METHODS.map((make) => ({ name: make().name, runs: [] as MtlRun[] }));
+    splits.forEach((s, i) => {
+      ctx.progress(`methods: ${METHODS.length} methods on split ${i + 1}/${splits.length}`);
+      METHODS.forEach((make, m) => rows[m].runs.push(multiTask(study, s, 1, ctx.quick, make, true)));
     });
     const ew = rows[0].runs;
     const tasks: MethodsResult['comparison']['tasks'] = {};
     for (const t of study.tasks) {
       tasks[t.name] = {
         metric: HEADLINE[t.name].metric,
-        mtl: summary(ew.map((r) => r.headline[t.name])),
-        stl: summary(stl.map((b) => b[t.name].headline[t.name])),
+        mtl: headlineSummary(
+          t.name,
+          ew.map((r) => r.headline[t.name]),
+        ),
+        stl: headlineSummary(
+          t.name,
+          stl.map((b) => b[t.name].headline[t.name]),
+        ),
       };
     }
     const first = ew[0].history;
@@ -105,7 +113,13 @@ export const methods: Experiment<MethodsResult> = {
         vsEW: summary(runs.map((r, i) => r.deltaM - ew[i].deltaM)),
         msPerStep: runs.reduce((s, r) => s + r.ms, 0) / runs.reduce((s, r) => s + r.steps, 0),
         tasks: Object.fromEntries(
-          study.tasks.map((t) => [t.name, summary(runs.map((r) => r.headline[t.name]))]),
+          study.tasks.map((t) => [
+            t.name,
+            headlineSummary(
+              t.name,
+              runs.map((r) => r.headline[t.name]),
+            ),
+          ]),
         ),
       })),
       trainingCurve: {
