@@ -220,11 +220,17 @@ function renderMethods(res: MethodsResult): ReportSection[] {
         'ms/step is the epoch time without validation over the number of steps, with no gradient-conflict recording for any method. "Δm − EW" is the paired difference per split.',
       blocks: [
         barChart({
-          title: 'mean Δm per weighting method',
+          title: 'Δm per weighting method',
           yLabel: 'Δm (%)',
-          note: 'negative is better; see the table for the 95 % intervals',
+          note: 'negative is better; whiskers: 95 % t interval over the splits',
           categories: res.methods.map((m) => m.name),
-          groups: [{ name: 'Δm', values: res.methods.map((m) => m.deltaM.mean) }],
+          groups: [
+            {
+              name: 'Δm',
+              values: res.methods.map((m) => m.deltaM.mean),
+              intervals: res.methods.map((m) => m.deltaM.ci95),
+            },
+          ],
           referenceLine: { value: 0, label: 'single-task' },
         }),
         tableHtml(...methodsTable(res)),

@@ -59,9 +59,9 @@ export function intervalChart(opts: IntervalChartOptions): string {
   if (ref !== undefined) {
     const y = coord(sy(ref.value));
     body += `<line x1="${coord(plot.left)}" y1="${y}" x2="${coord(plot.right)}" y2="${y}" stroke="${MUTED}" stroke-width="1.2" stroke-dasharray="5 4"/>`;
-    body += text(plot.right - 4, sy(ref.value) - 6, ref.label, {
+    body += text(plot.left + 6, sy(ref.value) - 6, ref.label, {
       size: 11.5,
-      anchor: 'end',
+      anchor: 'start',
       fill: MUTED,
       halo: true,
     });

@@ -1,7 +1,7 @@
 /** intervalChart: bands that enclose their means, the reference line, escaping and input validation. */
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../../src/errors.js';
-import { errorBarChart, intervalChart } from '../../src/report/index.js';
+import { barChart, errorBarChart, intervalChart } from '../../src/report/index.js';
 import { checkBalanced, checkNoArtefacts, texts } from '../support/svg.js';
 
 const base = { title: 'Δm vs size', xLabel: 'training rows', yLabel: 'Δm (%)' };
@@ -105,5 +105,53 @@ describe('errorBarChart barLabel', () => {
     expect(texts(errorBarChart({ ...base, points: [{ x: 1, mean: 1, std: 0.5 }] }))).toContain(
       'mean ± 1 std',
     );
+  });
+});
+
+describe('barChart intervals', () => {
+  const opts = {
+    title: 'Δm per method',
+    yLabel: 'Δm (%)',
+    categories: ['EW', 'UW'],
+    groups: [
+      {
+        name: 'Δm',
+        values: [-2, 1],
+        intervals: [
+          [-5, 1],
+          [0, 3],
+        ] as [number, number][],
+      },
+    ],
+  };
+
+  it('draws a whisker per bar spanning its interval, and widens the axis to hold it', () => {
+    const svg = barChart(opts);
+    checkBalanced(svg);
+    const whiskers = [
+      ...svg.matchAll(/<g class="interval"><line x1="([^"]*)" y1="([^"]*)" x2="[^"]*" y2="([^"]*)"/g),
+    ];
+    expect(whiskers).toHaveLength(2);
+    // Pixel lengths are proportional to the intervals' widths (6 and 3).
+    const len = whiskers.map((m) => Math.abs(Number(m[2]) - Number(m[3])));
+    expect(len[0]! / len[1]!).toBeCloseTo(2, 1);
+    expect(texts(svg)).toContain('−6'); // the axis reaches past the lowest whisker end, −5
+  });
+
+  it('rejects an interval that does not hold its value', () => {
+    expect(() =>
+      barChart({
+        ...opts,
+        groups: [
+          {
+            ...opts.groups[0]!,
+            intervals: [
+              [-1, 0],
+              [0, 3],
+            ],
+          },
+        ],
+      }),
+    ).toThrow(/interval for "EW" must be \[lo, hi\]/);
   });
 });
