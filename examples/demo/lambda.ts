@@ -267,7 +267,7 @@ function renderLambda(res: LambdaResult): ReportSection[] {
         `Outer ${res.outerFolds}-fold cross-validation over all rows (stratified by species); inside each outer training part, ${res.innerFolds}-fold cross-validation picks λ ` +
         `by the sum of the three validation losses, and the model refitted with that λ is scored on the outer fold it never saw. ` +
         `Every fit runs ${res.epochs} epochs of Adam with L = Σ_t L_t + λ·½Σw² and no early stopping (which would regularise too). ` +
-        `The chosen λ per outer fold: ${chosen.map(fmtLambda).join(', ')}; the most common one is highlighted. ` +
+        `The chosen λ per outer fold: ${chosen.map(fmtLambda).join(', ')}; the most common one (a tie goes to the smaller λ) is highlighted. ` +
         `The procedure's test loss over the outer folds: ${fmtSummary(res.test.loss, 4)} (95 % t interval).`,
       blocks: [
         chart('inner-CV validation loss vs λ', 'validation loss', (c) => c.valLoss),

@@ -13,7 +13,7 @@ export interface MmoeSyntheticOptions {
   samples?: number;
   /** Input dimension d. Default 100 (as in the paper). */
   features?: number;
-  /** Number m of sine terms. Default 10. */
+  /** Number m of sine terms. Default 5. */
   sines?: number;
   /** Scale c of the weight vectors (‖wᵢ‖ = c). Default 1. */
   scale?: number;
@@ -61,7 +61,7 @@ export function mmoeSynthetic(opts: MmoeSyntheticOptions): MmoeSyntheticData {
   const n = count(where, 'samples', opts.samples ?? 1000);
   const d = count(where, 'features', opts.features ?? 100);
   if (d < 2) throw new ValueError(`${where}: features must be ≥ 2 for two orthogonal directions, got ${d}`);
-  const m = count(where, 'sines', opts.sines ?? 10);
+  const m = count(where, 'sines', opts.sines ?? 5);
   const c = opts.scale ?? 1;
   const noise = opts.noise ?? 0.1;
   if (!(c > 0) || !Number.isFinite(c))

@@ -18,6 +18,8 @@ export interface IntervalPoint {
 export interface IntervalSeries {
   name: string;
   points: readonly IntervalPoint[];
+  /** A CSS colour; default: the palette colour of the series' position (pass one to match another chart). */
+  color?: string;
 }
 
 export interface IntervalChartOptions {
@@ -45,7 +47,7 @@ export function intervalChart(opts: IntervalChartOptions): string {
   const ys = all.flatMap((p) => [p.lo, p.hi]).concat(ref === undefined ? [] : [ref.value]);
   const xt = niceTicks(Math.min(...all.map((p) => p.x)), Math.max(...all.map((p) => p.x)), 8);
   const yt = niceTicks(Math.min(...ys), Math.max(...ys), 7);
-  const colors = series.map((_, i) => PALETTE[i % PALETTE.length]!);
+  const colors = series.map((s, i) => s.color ?? PALETTE[i % PALETTE.length]!);
   const frame = chartFrame(basics, {
     cls: 'interval-chart',
     legend: series.map((s, i) => ({ name: s.name, color: colors[i]!, kind: 'marker' as const })),
@@ -90,7 +92,10 @@ function checkSeries(title: string, series: readonly IntervalSeries[]): Interval
         );
       }
     });
-    return { name: s.name, points: [...pts].sort((a, b) => a.x - b.x) };
+    if (s.color !== undefined) str(`intervalChart "${title}": series "${s.name}" color`, s.color);
+    // Escaped: it goes into attributes.
+    const color = s.color === undefined ? undefined : escapeHtml(s.color);
+    return { name: s.name, color, points: [...pts].sort((a, b) => a.x - b.x) };
   });
   return out;
 }

@@ -155,3 +155,10 @@ describe('barChart intervals', () => {
     ).toThrow(/interval for "EW" must be \[lo, hi\]/);
   });
 });
+
+describe('intervalChart colours', () => {
+  it('uses a series colour when given, so two charts can match', () => {
+    const svg = intervalChart({ ...base, series: [{ name: 'MMoE', color: '#123456', points: pts }] });
+    expect(svg).toContain('fill="#123456"');
+  });
+});
