@@ -19,7 +19,7 @@ import {
   textTable,
   weightNorm,
 } from './common.js';
-import { HEADLINE, headlineSummary } from './penguin-runs.js';
+import { HEADLINE, headlineSummaries } from './penguin-runs.js';
 
 type Decay = 'l2' | 'coupled' | 'decoupled';
 
@@ -138,14 +138,9 @@ function nested(ctx: Context, epochs: number): Omit<LambdaResult, 'decay'> {
     outer,
     test: {
       loss: summary(outer.map((o) => o.testLoss)),
-      tasks: Object.fromEntries(
-        study.tasks.map((t) => [
-          t.name,
-          headlineSummary(
-            t.name,
-            outer.map((o) => o.headline[t.name]),
-          ),
-        ]),
+      tasks: headlineSummaries(
+        study.tasks,
+        outer.map((o) => o.headline),
       ),
     },
   };
@@ -171,14 +166,13 @@ function decayComparison(ctx: Context, epochs: number): LambdaResult['decay'] {
       const s = trainTestSplitTables(ctx, seed);
       return trainScore(ctx, s.train, [s.test], c.lambda, c.decay, seed, epochs);
     });
-    const tasks = Object.fromEntries(
-      study.tasks.map((t) => [
-        t.name,
-        headlineSummary(
-          t.name,
-          runs.map((r) => HEADLINE[t.name].of(r.metrics[1][t.name], r.massStd)),
+    const tasks = headlineSummaries(
+      study.tasks,
+      runs.map((r) =>
+        Object.fromEntries(
+          study.tasks.map((t) => [t.name, HEADLINE[t.name].of(r.metrics[1][t.name], r.massStd)]),
         ),
-      ]),
+      ),
     );
     return { ...c, repeats: runs.length, tasks, weightNorm: summary(runs.map((r) => r.norm)) };
   });

@@ -29,7 +29,14 @@ import {
   tableHtml,
   textTable,
 } from './common.js';
-import { baselines, HEADLINE, headlineSummary, type MtlRun, multiTask } from './penguin-runs.js';
+import {
+  baselines,
+  HEADLINE,
+  headlineSummaries,
+  headlineSummary,
+  type MtlRun,
+  multiTask,
+} from './penguin-runs.js';
 
 export interface MethodRow {
   name: string;
@@ -112,14 +119,9 @@ export const methods: Experiment<MethodsResult> = {
         deltaM: summary(runs.map((r) => r.deltaM)),
         vsEW: summary(runs.map((r, i) => r.deltaM - ew[i].deltaM)),
         msPerStep: runs.reduce((s, r) => s + r.ms, 0) / runs.reduce((s, r) => s + r.steps, 0),
-        tasks: Object.fromEntries(
-          study.tasks.map((t) => [
-            t.name,
-            headlineSummary(
-              t.name,
-              runs.map((r) => r.headline[t.name]),
-            ),
-          ]),
+        tasks: headlineSummaries(
+          study.tasks,
+          runs.map((r) => r.headline),
         ),
       })),
       trainingCurve: {

@@ -9,6 +9,7 @@ import {
   fit,
   type History,
   type TaskMetrics,
+  type TaskSpec,
   type Weighting,
 } from '../../src/mtl/index.js';
 import { buildHardSharing, type PenguinSplit, type PenguinStudy, summary, trainBudget } from './common.js';
@@ -26,6 +27,19 @@ export const HEADLINE: Record<
 /** The summary of a task's headline metric over repeats, its interval clipped to the metric's range. */
 export function headlineSummary(task: string, values: number[]) {
   return summary(values, HEADLINE[task].range);
+}
+
+/** Per task, the summary of its headline metric over runs, each run given as {task: value}. */
+export function headlineSummaries(tasks: readonly TaskSpec[], runs: readonly Record<string, number>[]) {
+  return Object.fromEntries(
+    tasks.map((t) => [
+      t.name,
+      headlineSummary(
+        t.name,
+        runs.map((r) => r[t.name]),
+      ),
+    ]),
+  );
 }
 
 /** Test metrics of one trained model, its headline metrics, and training cost. */
