@@ -80,7 +80,12 @@ function incompleteBeta(x: number, a: number, b: number): number {
 export function tCdf(t: number, df: number): number {
   if (!(df > 0)) throw new ValueError(`tCdf: df must be > 0, got ${df}`);
   if (Number.isNaN(t)) return Number.NaN;
-  const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+  // P(|T| > |t|) = I_x(df/2, 1/2) with x = df/(df+t²). For small |t|, x is near 1 and 1 − x would lose digits, so the
+  // complement I_y(1/2, df/2) with y = t²/(df+t²) is computed from y directly.
+  const x = df / (df + t * t);
+  const y = (t * t) / (df + t * t);
+  const a = df / 2;
+  const tail = 0.5 * (x < (a + 1) / (a + 2.5) ? incompleteBeta(x, a, 0.5) : 1 - incompleteBeta(y, 0.5, a));
   return t >= 0 ? 1 - tail : tail;
 }
 

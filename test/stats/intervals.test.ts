@@ -32,10 +32,13 @@ describe('tQuantile', () => {
   it('inverts the closed-form CDFs of df 1 (Cauchy) and df 2', () => {
     fc.assert(
       fc.property(fc.double({ min: -50, max: 50, noNaN: true }), (t) => {
-        expect(tCdf(t, 1)).toBeCloseTo(0.5 + Math.atan(t) / Math.PI, 10);
-        expect(tCdf(t, 2)).toBeCloseTo(0.5 + t / (2 * Math.sqrt(t * t + 2)), 10);
+        // Near 0 too: t = 1e-12 must give 0.5 + 3.2e-13, not a rounded 0.5.
+        expect(tCdf(t, 1)).toBeCloseTo(0.5 + Math.atan(t) / Math.PI, 12);
+        expect(tCdf(t, 2)).toBeCloseTo(0.5 + t / (2 * Math.sqrt(t * t + 2)), 12);
       }),
+      { numRuns: 2000 },
     );
+    expect(tCdf(1e-12, 1) - 0.5).toBeCloseTo(1e-12 / Math.PI, 16);
     fc.assert(
       fc.property(fc.double({ min: 0.01, max: 0.99, noNaN: true }), (p) => {
         expect(Math.tan(Math.PI * (p - 0.5))).toBeCloseTo(tQuantile(p, 1), 6);
