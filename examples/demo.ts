@@ -103,7 +103,7 @@ export function runDemo(options: DemoOptions = {}): DemoResult {
   const mmoe = runLogged(
     mmoeSyntheticExperiment,
     ctx,
-    '4. The MMoE synthetic benchmark (test MSE, 95 % t intervals):',
+    '4. The MMoE synthetic benchmark (test MSE / Var(y) = 1 − R², 95 % t intervals):',
     logged('mmoeSynthetic'),
   );
   const imb = runLogged(
