@@ -30,5 +30,6 @@ export * from './model/index.js';
 export * from './mtl/index.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
+export * from './stats/index.js';
 export type { DType, Storage } from './tensor/dtype.js';
 export { defaultRng, manualSeed, Rng } from './tensor/rng.js';

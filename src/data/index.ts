@@ -9,6 +9,7 @@ export { MISSING, NUMBER, type SourceColumn, textCodes, UNSUPPORTED } from './co
 export { type CsvData, type CsvOptions, formatCsv, formatCsvField, parseCsv } from './csv.js';
 export { compareLabels, sortLabels } from './labels.js';
 export { loadTable } from './load-table.js';
+export { type MmoeSyntheticData, type MmoeSyntheticOptions, mmoeSynthetic } from './mmoe-synthetic.js';
 export { tableTasks, tableToData } from './multitask.js';
 export {
   PENGUIN_COLUMNS,

@@ -6,6 +6,7 @@
  */
 import { ValueError } from '../errors.js';
 import { checkOptionKeys } from '../options.js';
+import { meanStd } from '../stats/intervals.js';
 import { Rng } from '../tensor/rng.js';
 import { gradientCosine } from './aggregators/index.js';
 import { HardSharing, type MultiTaskModel } from './architectures.js';
@@ -340,13 +341,6 @@ function scoreOf(score: string, metrics: Record<string, TaskMetrics>): number {
   if (v === undefined)
     throw new ValueError(`score '${score}': expected 'loss' or 'task.metric' for a reported metric`);
   return v;
-}
-
-function meanStd(values: readonly number[]): { mean: number; std: number } {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const variance = n > 1 ? values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
-  return { mean, std: Math.sqrt(variance) };
 }
 
 /** Options of {@link gridSearch}: the cross-validation options and the grid of fit options to try. */

@@ -22,6 +22,8 @@ export interface BarGroup {
   name: string;
   /** One value per category. */
   values: readonly number[];
+  /** Optional interval [lo, hi] per category (lo ≤ value ≤ hi), drawn as a whisker over the bar. */
+  intervals?: readonly (readonly [number, number])[];
 }
 
 export interface BarChartOptions {
@@ -54,7 +56,7 @@ export function barChart(opts: BarChartOptions): string {
       kind: 'line',
     });
   }
-  const all = groups.flatMap((g) => g.values as number[]);
+  const all = groups.flatMap((g) => [...g.values, ...(g.intervals ?? []).flat()]);
   if (ref !== undefined) all.push(ref.value);
   // Headroom beyond the longest bars for their value labels.
   const lo = Math.min(0, ...all);
@@ -109,7 +111,15 @@ function checkBars(title: string, opts: BarChartOptions) {
           `barChart "${title}": group "${g.name}" value for "${cats[i]}" must be finite, got ${v}`,
         );
       }
+      const iv = g.intervals?.[i];
+      if (g.intervals !== undefined && !(Array.isArray(iv) && iv[0] <= v && v <= iv[1])) {
+        throw new ValueError(
+          `barChart "${title}": group "${g.name}" interval for "${cats[i]}" must be [lo, hi] with lo ≤ ${v} ≤ hi, got ${JSON.stringify(iv)}`,
+        );
+      }
     });
+    if (g.intervals !== undefined && g.intervals.length !== cats.length)
+      throw new ValueError(`barChart "${title}": group "${g.name}" needs one interval per category`);
   });
   const ref = opts.referenceLine;
   if (ref !== undefined) {
@@ -182,12 +192,20 @@ function bars(
       body +=
         `<rect x="${coord(x)}" y="${coord(top)}" width="${coord(bw - gap)}" height="${coord(h)}" fill="${colors[gi]}">` +
         `<title>${escapeHtml(tip)}</title></rect>`;
+      const cx = x + (bw - gap) / 2;
+      const iv = g.intervals?.[ci];
+      if (iv !== undefined) {
+        const [ylo, yhi] = [sy(iv[0]), sy(iv[1])];
+        body += `<g class="interval">${line(cx, ylo, cx, yhi, '#333', 'stroke-width="1.3"')}`;
+        body += `${line(cx - 4, ylo, cx + 4, ylo, '#333', 'stroke-width="1.3"')}${line(cx - 4, yhi, cx + 4, yhi, '#333', 'stroke-width="1.3"')}</g>`;
+      }
       const lbl = formatNumber(v, 3);
       const lw = textWidth(lbl, 10.5);
       if (lw <= bw + 6) {
-        // On a white plate, so reference and grid lines running through the label do not strike it out.
-        const cx = x + (bw - gap) / 2;
-        const ly = v >= 0 ? yv - 4 : yv + 12;
+        // On a white plate, so reference and grid lines running through the label do not strike it out; past the
+        // whisker's end when there is one.
+        const end = iv === undefined ? yv : sy(v >= 0 ? iv[1] : iv[0]);
+        const ly = v >= 0 ? end - 4 : end + 12;
         values += `<rect x="${coord(cx - lw / 2 - 2)}" y="${coord(ly - 10)}" width="${coord(lw + 4)}" height="13" rx="2" fill="#fff" fill-opacity="0.9"/>`;
         values += text(cx, ly, lbl, { size: 10.5, anchor: 'middle', fill: MUTED });
       }

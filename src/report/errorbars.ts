@@ -49,6 +49,8 @@ export interface ErrorBarChartOptions {
   logX?: boolean;
   /** Index into `points` of the chosen point: drawn in a distinct colour and annotated. */
   highlight?: number;
+  /** The legend's name for the bars (default 'mean ± 1 std'); say so when `std` holds another half-width. */
+  barLabel?: string;
   width?: number;
   height?: number;
 }
@@ -67,7 +69,11 @@ export function errorBarChart(opts: ErrorBarChartOptions): string {
       `errorBarChart "${basics.title}": highlight must be an index in [0, ${pts.length - 1}], got ${hi}`,
     );
   }
-  const legend = [{ name: 'mean ± 1 std', color: BASE, kind: 'marker' as const }];
+  const barLabel =
+    opts.barLabel === undefined
+      ? 'mean ± 1 std'
+      : str(`errorBarChart "${basics.title}": barLabel`, opts.barLabel);
+  const legend = [{ name: barLabel, color: BASE, kind: 'marker' as const }];
   if (hi !== undefined) legend.push({ name: 'chosen', color: CHOSEN, kind: 'marker' });
   const yt = niceTicks(
     Math.min(...pts.map((p) => p.mean - p.std)),

@@ -2,6 +2,13 @@
  * mtlgrad/report: a dependency-free renderer of self-contained HTML reports with inline SVG charts.
  * Every function is pure and returns a string; all user-supplied text is HTML-escaped.
  */
+
+export {
+  type IntervalChartOptions,
+  type IntervalPoint,
+  type IntervalSeries,
+  intervalChart,
+} from './bands.js';
 export { type BarChartOptions, type BarGroup, barChart } from './bars.js';
 export { paragraph, type ReportOptions, type ReportSection, renderReport } from './document.js';
 export { type ErrorBarChartOptions, type ErrorBarPoint, errorBarChart } from './errorbars.js';

@@ -1,0 +1,17 @@
+/** Every experiment the runner knows, by name: `npm run experiment -- <name>`. */
+import type { Experiment } from '../demo/common.js';
+import { conflict } from '../demo/conflict.js';
+import { imbalance } from '../demo/imbalance.js';
+import { lambdaChoice } from '../demo/lambda.js';
+import { learningCurve } from '../demo/learning-curve.js';
+import { methods } from '../demo/methods.js';
+import { mmoeSyntheticExperiment } from './mmoe-synthetic.js';
+
+export const EXPERIMENTS: readonly Experiment<unknown>[] = [
+  learningCurve,
+  lambdaChoice,
+  methods,
+  conflict,
+  imbalance,
+  mmoeSyntheticExperiment,
+] as Experiment<unknown>[];

@@ -1,0 +1,9 @@
+export {
+  type BootstrapOptions,
+  bootstrapInterval,
+  type Interval,
+  meanStd,
+  tCdf,
+  tInterval,
+  tQuantile,
+} from './intervals.js';
