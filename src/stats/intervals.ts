@@ -132,11 +132,13 @@ export function tInterval(values: readonly number[], level = 0.95): Interval {
   return { n, estimate: mean, lo: mean - half, hi: mean + half, level };
 }
 
+/** Options of {@link bootstrapInterval}. */
 export interface BootstrapOptions {
   /** The statistic of a sample (default: the mean). */
   statistic?: (sample: readonly number[]) => number;
   /** Number of resamples (default 2000). */
   resamples?: number;
+  /** Confidence level of the interval, in (0, 1) (default 0.95). */
   level?: number;
   /** Seed of the resampling (default 0). */
   seed?: number;
