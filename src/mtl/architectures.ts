@@ -25,6 +25,9 @@ import {
 } from './parts.js';
 import { validateTasks } from './tasks.js';
 
+/** The build options live in parts.ts (shared with cross-stitch and the extraction layers); re-exported here. */
+export type { BuildOptions } from './parts.js';
+
 /** What the trainer needs of a multi-task model. */
 export interface MultiTaskModel extends Module<Tensor, Record<string, Tensor>> {
   /** Task names, in head order. */
