@@ -1,3 +1,10 @@
+export {
+  groupTasks,
+  MAX_GROUPED_TASKS,
+  type TaskAffinityOptions,
+  type TaskGrouping,
+  taskAffinity,
+} from './affinity.js';
 export * from './aggregators/index.js';
 export {
   type CompareOptions,
