@@ -46,6 +46,11 @@ describe('npm run demo (quick mode)', () => {
       expect(html.replaceAll('http://www.w3.org/2000/svg', '')).not.toMatch(/https?:\/\//);
       expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(6);
       expect(html).not.toMatch(/NaN|undefined/);
+      // The TAG affinity heatmap beside the gradient cosines, and the grouping it implies.
+      expect(html).toMatch(
+        /<div class="side"><div><svg[^]*gradient cosine[^]*<\/div><div><svg[^]*TAG affinity Z\(i→j\)/,
+      );
+      expect(text).toMatch(/TAG affinity \(rows i → columns j\): .*; best 2 groups: .+ \| .+/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
