@@ -11,6 +11,8 @@
  * Run: npm run demo  (writes report.html; `--quick` for a smoke run, `--out FILE` to choose the path)
  */
 import { writeFileSync } from 'node:fs';
+// The package entries attach Tensor's chained methods, which src/mtl relies on; this file imports src files directly.
+import '../src/autograd/methods.js';
 import { resolve } from 'node:path';
 import { Tensor } from '../src/autograd/tensor.js';
 import {
@@ -63,10 +65,14 @@ import {
 } from '../src/report/index.js';
 import { Rng } from '../src/tensor/rng.js';
 
-/** The gradient cosines and the TAG affinity heatmaps side by side (affinity on a symmetric scale of its largest |Z|). */
+/**
+ * The gradient cosines and the TAG affinity heatmaps side by side. The affinity's colour scale is symmetric at its
+ * largest off-diagonal |Z| (what grouping compares); a larger self-affinity shows as the scale's end colour.
+ */
 function affinityBeside(tasks: readonly TaskSpec[], cosine: number[][], affinity: number[][]): string {
   const labels = tasks.map((t) => t.name);
-  const top = Math.max(1e-6, ...affinity.flat().filter(Number.isFinite).map(Math.abs));
+  const off = affinity.flatMap((row, i) => row.filter((v, j) => i !== j && Number.isFinite(v)));
+  const top = Math.max(1e-6, ...off.map(Math.abs));
   return sideBySide([
     heatmap({ title: 'gradient cosine, last epoch', labels, matrix: cosine, width: 480 }),
     heatmap({
