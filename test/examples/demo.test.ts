@@ -48,7 +48,7 @@ describe('npm run demo (quick mode)', () => {
       expect(html).not.toMatch(/NaN|undefined/);
       // The TAG affinity heatmap beside the gradient cosines, and the grouping it implies.
       expect(html).toMatch(
-        /<div class="side"><div><svg[^]*gradient cosine[^]*<\/div><div><svg[^]*TAG affinity Z\(i→j\)/,
+        /<div class="side"><div><svg[\s\S]*gradient cosine[\s\S]*<\/div><div><svg[\s\S]*TAG affinity Z\(i→j\)/,
       );
       expect(text).toMatch(/TAG affinity \(rows i → columns j\): .*; best 2 groups: .+ \| .+/);
     } finally {
