@@ -1,8 +1,10 @@
 /** Data shared by the architecture tests: a three-task toy problem and the penguins as a two-task problem. */
+
+import { expect } from 'vitest';
 import { tensor } from '../../src/autograd/create.js';
 import type { Tensor } from '../../src/autograd/tensor.js';
 import { PENGUIN_MEASUREMENTS, penguinsRows } from '../../src/data/index.js';
-import type { TaskSpec } from '../../src/mtl/index.js';
+import { evaluate, fit, type MultiTaskModel, type TaskSpec, type Weighting } from '../../src/mtl/index.js';
 import { Rng } from '../../src/tensor/rng.js';
 
 /** Three tasks of every kind, on 3 inputs. */
@@ -59,3 +61,21 @@ export const penguinTasks: TaskSpec[] = [
   { name: 'species', kind: 'classification', classes: 3 },
   { name: 'sex', kind: 'binary' },
 ];
+
+/** Trains `model` on the toy problem and expects every task's held-out loss to fall by at least 20 %. */
+export function expectLowersHeldOutLoss(model: MultiTaskModel, weighting?: Weighting): void {
+  const test = toyData(100, 2);
+  const before = evaluate(model, test, { tasks: toyTasks });
+  fit(model, toyData(200, 1), { tasks: toyTasks, epochs: 15, batchSize: 32, lr: 0.01, weighting });
+  const after = evaluate(model, test, { tasks: toyTasks });
+  for (const t of toyTasks) expect(after[t.name].loss).toBeLessThan(0.8 * before[t.name].loss);
+}
+
+/** Trains `model` (4 inputs, penguinTasks) on the penguins and expects it to learn species and sex. */
+export function expectLearnsPenguins(model: MultiTaskModel): void {
+  const data = penguinData();
+  fit(model, data, { tasks: penguinTasks, epochs: 30, batchSize: 32, lr: 0.01, seed: 1 });
+  const m = evaluate(model, data, { tasks: penguinTasks });
+  expect(m.species.accuracy).toBeGreaterThan(0.95);
+  expect(m.sex.accuracy).toBeGreaterThan(0.8);
+}

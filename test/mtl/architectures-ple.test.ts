@@ -6,11 +6,18 @@ import { concat } from '../../src/autograd/ops/shape.js';
 import type { Tensor } from '../../src/autograd/tensor.js';
 import { ValueError } from '../../src/errors.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/index.js';
-import { CGC, ExtractionLayer, evaluate, fit, PCGrad, PLE } from '../../src/mtl/index.js';
+import { CGC, ExtractionLayer, PCGrad, PLE } from '../../src/mtl/index.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { assertGradcheck } from '../../src/testing/gradcheck.js';
 import { fixedR, moduleGradError } from '../nn/helpers.js';
-import { inputs, penguinData, penguinTasks, toyData, toyTasks, toyWidths } from './arch-helpers.js';
+import {
+  expectLearnsPenguins,
+  expectLowersHeldOutLoss,
+  inputs,
+  penguinTasks,
+  toyTasks,
+  toyWidths,
+} from './arch-helpers.js';
 
 const tasks = toyTasks;
 const widths = toyWidths;
@@ -166,12 +173,7 @@ describe('training with fit', () => {
   ] as const) {
     it(`${label} lowers every task's held-out loss, with loss and gradient weightings`, () => {
       for (const weighting of [undefined, new PCGrad({ seed: 1 })]) {
-        const model = build();
-        const test = toyData(100, 2);
-        const before = evaluate(model, test, { tasks });
-        fit(model, toyData(200, 1), { tasks, epochs: 15, batchSize: 32, lr: 0.01, weighting });
-        const after = evaluate(model, test, { tasks });
-        for (const t of tasks) expect(after[t.name].loss).toBeLessThan(0.8 * before[t.name].loss);
+        expectLowersHeldOutLoss(build(), weighting);
       }
     });
   }
@@ -216,7 +218,6 @@ describe('build options', () => {
 });
 
 describe('on the penguins data', () => {
-  const data = penguinData();
   const base = {
     inputs: 4,
     tasks: penguinTasks,
@@ -230,11 +231,7 @@ describe('on the penguins data', () => {
     ['PLE', () => PLE.build({ ...base, levels: 2, rng: new Rng(1) })],
   ] as const) {
     it(`${label} learns species and sex`, () => {
-      const model = build();
-      fit(model, data, { tasks: penguinTasks, epochs: 30, batchSize: 32, lr: 0.01, seed: 1 });
-      const m = evaluate(model, data, { tasks: penguinTasks });
-      expect(m.species.accuracy!).toBeGreaterThan(0.95);
-      expect(m.sex.accuracy!).toBeGreaterThan(0.8);
+      expectLearnsPenguins(build());
     });
   }
 });

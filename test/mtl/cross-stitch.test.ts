@@ -6,12 +6,18 @@ import { sum } from '../../src/autograd/ops/reduce.js';
 import { concat } from '../../src/autograd/ops/shape.js';
 import { Tensor } from '../../src/autograd/tensor.js';
 import { ShapeError, ValueError } from '../../src/errors.js';
-import { CrossStitch, CrossStitchUnit, evaluate, fit, PCGrad } from '../../src/mtl/index.js';
+import { CrossStitch, CrossStitchUnit, PCGrad } from '../../src/mtl/index.js';
 import { linear } from '../../src/nn/linear.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { assertGradcheck } from '../../src/testing/gradcheck.js';
 import { fixedR, moduleGradError } from '../nn/helpers.js';
-import { inputs, penguinData, penguinTasks, toyTasks as tasks, toyData } from './arch-helpers.js';
+import {
+  expectLearnsPenguins,
+  expectLowersHeldOutLoss,
+  inputs,
+  penguinTasks,
+  toyTasks as tasks,
+} from './arch-helpers.js';
 
 type Opts = Partial<Parameters<typeof CrossStitch.build>[0]>;
 const build = (seed: number, o: Opts = {}) =>
@@ -115,21 +121,13 @@ describe('CrossStitch', () => {
   it('lowers every held-out loss on a synthetic problem, with loss and gradient weightings', () => {
     for (const weighting of [undefined, new PCGrad({ seed: 1 })]) {
       const model = build(1, { hidden: [8], towerHidden: [8] });
-      const test = toyData(100, 2);
-      const before = evaluate(model, test, { tasks });
-      fit(model, toyData(200, 1), { tasks, epochs: 15, batchSize: 32, lr: 0.01, weighting });
-      const after = evaluate(model, test, { tasks });
-      for (const t of tasks) expect(after[t.name].loss).toBeLessThan(0.8 * before[t.name].loss);
+      expectLowersHeldOutLoss(model, weighting);
     }
   });
 
   it('learns species and sex on the penguins', () => {
-    const data = penguinData();
     const model = CrossStitch.build({ inputs: 4, hidden: [8], tasks: penguinTasks, rng: new Rng(1) });
-    fit(model, data, { tasks: penguinTasks, epochs: 30, batchSize: 32, lr: 0.01, seed: 1 });
-    const m = evaluate(model, data, { tasks: penguinTasks });
-    expect(m.species.accuracy!).toBeGreaterThan(0.95);
-    expect(m.sex.accuracy!).toBeGreaterThan(0.8);
+    expectLearnsPenguins(model);
   });
 
   it('rejects bad options and parts with named errors', () => {

@@ -7,11 +7,17 @@ import { sum } from '../../src/autograd/ops/reduce.js';
 import { concat } from '../../src/autograd/ops/shape.js';
 import { Tensor } from '../../src/autograd/tensor.js';
 import { ValueError } from '../../src/errors.js';
-import { DSelectK, DSelectKGate, evaluate, fit, PCGrad, smoothStep } from '../../src/mtl/index.js';
+import { DSelectK, DSelectKGate, PCGrad, smoothStep } from '../../src/mtl/index.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { assertGradcheck } from '../../src/testing/gradcheck.js';
 import { fixedR, moduleGradError } from '../nn/helpers.js';
-import { inputs, penguinData, penguinTasks, toyTasks as tasks, toyData } from './arch-helpers.js';
+import {
+  expectLearnsPenguins,
+  expectLowersHeldOutLoss,
+  inputs,
+  penguinTasks,
+  toyTasks as tasks,
+} from './arch-helpers.js';
 
 type Opts = Partial<Parameters<typeof DSelectK.build>[0]>;
 const build = (seed: number, o: Opts = {}) =>
@@ -178,16 +184,11 @@ describe('DSelectK', () => {
       [3, new PCGrad({ seed: 1 })],
     ] as const) {
       const model = build(1, { experts, hidden: [8], towerHidden: [8], entropyReg: 1e-4 });
-      const test = toyData(100, 2);
-      const before = evaluate(model, test, { tasks });
-      fit(model, toyData(200, 1), { tasks, epochs: 15, batchSize: 32, lr: 0.01, weighting });
-      const after = evaluate(model, test, { tasks });
-      for (const t of tasks) expect(after[t.name].loss).toBeLessThan(0.8 * before[t.name].loss);
+      expectLowersHeldOutLoss(model, weighting);
     }
   });
 
   it('learns species and sex on the penguins', () => {
-    const data = penguinData();
     const model = DSelectK.build({
       inputs: 4,
       experts: 4,
@@ -196,10 +197,7 @@ describe('DSelectK', () => {
       tasks: penguinTasks,
       rng: new Rng(1),
     });
-    fit(model, data, { tasks: penguinTasks, epochs: 30, batchSize: 32, lr: 0.01, seed: 1 });
-    const m = evaluate(model, data, { tasks: penguinTasks });
-    expect(m.species.accuracy!).toBeGreaterThan(0.95);
-    expect(m.sex.accuracy!).toBeGreaterThan(0.8);
+    expectLearnsPenguins(model);
   });
 
   it('rejects bad options and parts with named errors', () => {
