@@ -15,7 +15,7 @@ import {
 } from '../../src/mtl/index.js';
 import { linear } from '../../src/nn/linear.js';
 import { Rng } from '../../src/tensor/rng.js';
-import { inputs, toyTasks, toyWidths } from './arch-helpers.js';
+import { expectLearnsPenguins, inputs, penguinTasks, toyTasks, toyWidths } from './arch-helpers.js';
 
 const tasks = toyTasks;
 type Tower = { towerHidden?: number[] };
@@ -139,5 +139,13 @@ describe('towers', () => {
       }
       expect(out[n]).toBeCloseTo(want, 5);
     }
+  });
+});
+
+describe('hard sharing and MMoE with towers', () => {
+  it('learn species and sex on the penguins', () => {
+    const common = { inputs: 4, hidden: [8], tasks: penguinTasks, towerHidden: [8], rng: new Rng(1) };
+    expectLearnsPenguins(HardSharing.build(common));
+    expectLearnsPenguins(MMoE.build({ ...common, experts: 3 }));
   });
 });
