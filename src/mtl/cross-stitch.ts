@@ -3,7 +3,8 @@
  * cross-stitch unit mixes the columns' activations, x̃_i = Σ_j α_ij x_j, with a learned T×T matrix α per layer.
  * α starts as the paper's best initialisation, self weight 0.9 and the rest shared by the other columns
  * (0.1 for two tasks), so each row sums to 1. The paper also scales α's learning rate up (10³); give α its own
- * optimiser parameter group for that.
+ * optimiser parameter group for that (fit's `optimizer` factory receives the groups). Note that fit's weight decay
+ * treats α like any weight matrix (rank 2), pulling it towards 0.
  */
 
 import { mul } from '../autograd/ops/binary.js';
