@@ -17,8 +17,6 @@ import {
 } from '../data/standardize.js';
 import type { MissingFeatures, TaskKind } from '../data/table.js';
 import { FormatError, MtlgradError } from '../errors.js';
-import type { MultiTaskModel } from '../mtl/architectures.js';
-import type { TaskSpec } from '../mtl/tasks.js';
 import {
   ARCH_OPTIONS,
   ARCHITECTURE_NAMES,
@@ -26,7 +24,9 @@ import {
   type ArchitectureName,
   type ArchSettings,
   fullSettings,
-} from '../node/cli/arch-config.js';
+} from '../mtl/arch-registry.js';
+import type { MultiTaskModel } from '../mtl/architectures.js';
+import type { TaskSpec } from '../mtl/tasks.js';
 import { Rng } from '../tensor/rng.js';
 
 /** The value of the `format` metadata entry and of {@link ModelConfig.format}. */
@@ -58,7 +58,7 @@ export interface ModelTaskConfig {
 export interface ModelConfig {
   format: typeof MODEL_FORMAT;
   version: typeof MODEL_FORMAT_VERSION;
-  /** Network family (see arch-config.ts); files without towers or options read as before. */
+  /** Network family (see src/mtl/arch-registry.ts); files without towers or options read as before. */
   architecture: ArchitectureName;
   /** Source feature columns, in input order. */
   features: string[];

@@ -9,7 +9,7 @@ import {
   parameterCount,
   restoreModel,
 } from '../../src/model/config.js';
-import { ARCHITECTURE_NAMES, type ArchitectureName } from '../../src/node/cli/arch-config.js';
+import { ARCHITECTURE_NAMES, type ArchitectureName } from '../../src/mtl/arch-registry.js';
 
 /** The fields parameterCount and buildModel read; the rest of a config is irrelevant to shapes. */
 function config(

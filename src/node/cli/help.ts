@@ -1,7 +1,9 @@
 /** Help texts of `mtlgrad`, `mtlgrad train`, `mtlgrad predict`, `mtlgrad export` and `mtlgrad example-data`. */
+
+import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../../mtl/arch-registry.js';
 import { WEIGHTING_NAMES, WEIGHTINGS, type WeightingEntry } from '../../mtl/registry.js';
 import { expected } from '../../mtl/weighting-options.js';
-import { ARCH_DEFAULTS, ARCHITECTURE_NAMES, ARCHITECTURES } from './arch-config.js';
+import { ARCH_DEFAULTS } from './arch-flags.js';
 
 /** Defaults of `mtlgrad train` (shown in the help text and used by the parser). */
 export const TRAIN_DEFAULTS = {

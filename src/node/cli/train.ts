@@ -29,6 +29,7 @@ import {
   type ModelConfig,
   taskSpecs,
 } from '../../model/config.js';
+import { ARCHITECTURES } from '../../mtl/arch-registry.js';
 import type { MultiTaskModel } from '../../mtl/architectures.js';
 import type { History } from '../../mtl/config.js';
 import { predict } from '../../mtl/evaluate.js';
@@ -41,7 +42,7 @@ import { formatNumber } from '../../report/format.js';
 import { Rng } from '../../tensor/rng.js';
 import { terminalProgress } from '../progress.js';
 import { saveSafetensors } from '../safetensors.js';
-import { ARCHITECTURES, type ArchChoice, describeArchitecture, parseArchFlags } from './arch-config.js';
+import { type ArchChoice, describeArchitecture, parseArchFlags } from './arch-flags.js';
 import {
   type FlagSpec,
   flagValue,
