@@ -6,6 +6,7 @@ import { sum } from '../../src/autograd/ops/reduce.js';
 import { concat } from '../../src/autograd/ops/shape.js';
 import { Tensor } from '../../src/autograd/tensor.js';
 import { ShapeError, ValueError } from '../../src/errors.js';
+import { toOnnx } from '../../src/io/index.js';
 import { CrossStitch, CrossStitchUnit, PCGrad } from '../../src/mtl/index.js';
 import { linear } from '../../src/nn/linear.js';
 import { Rng } from '../../src/tensor/rng.js';
@@ -150,5 +151,6 @@ describe('CrossStitch', () => {
       /expected one tower per column \(cls, bin, reg\), got cls/,
     );
     expect(() => m.taskParameters('nope')).toThrow(/CrossStitch: no task 'nope'/);
+    expect(() => toOnnx(m)).toThrow(/toOnnx: cannot export/);
   });
 });

@@ -7,6 +7,7 @@ import { sum } from '../../src/autograd/ops/reduce.js';
 import { concat } from '../../src/autograd/ops/shape.js';
 import { Tensor } from '../../src/autograd/tensor.js';
 import { ValueError } from '../../src/errors.js';
+import { toOnnx } from '../../src/io/index.js';
 import { DSelectK, DSelectKGate, PCGrad, smoothStep } from '../../src/mtl/index.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { assertGradcheck } from '../../src/testing/gradcheck.js';
@@ -215,5 +216,9 @@ describe('DSelectK', () => {
       /DSelectK: the gate of task 'bin' must be a DSelectKGate over the 4 experts/,
     );
     expect(() => m.taskParameters('nope')).toThrow(/DSelectK: no task 'nope'/);
+    // A DSelectK is an MMoE subclass; the ONNX exporter must not take its gates for softmax gates.
+    expect(() => toOnnx(m)).toThrow(
+      /toOnnx: cannot export .*architectures with an ONNX form: HardSharing, MMoE/,
+    );
   });
 });
