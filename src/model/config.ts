@@ -5,7 +5,7 @@
  * The metadata holds two string entries:
  * - `format`: `mtlgrad.model` (a quick check that the file came from `mtlgrad train --save`);
  * - `mtlgrad.model`: the JSON text of a {@link ModelConfig} (format version {@link MODEL_FORMAT_VERSION}).
- * The tensors are the model's state dict (`trunk.*`, `heads.<task>.*`, float32).
+ * The tensors are the model's state dict (float32), e.g. `trunk.*` and `heads.<task>.*` for hard sharing.
  */
 
 import type { Tensor } from '../autograd/tensor.js';
@@ -16,11 +16,18 @@ import {
   targetStandardizerFromJSON,
 } from '../data/standardize.js';
 import type { MissingFeatures, TaskKind } from '../data/table.js';
-import { FormatError, fmtShape, MtlgradError } from '../errors.js';
-import { HardSharing } from '../mtl/architectures.js';
-import { outputWidth, type TaskSpec } from '../mtl/tasks.js';
+import { FormatError, MtlgradError } from '../errors.js';
+import {
+  ARCH_OPTIONS,
+  ARCHITECTURE_NAMES,
+  ARCHITECTURES,
+  type ArchitectureName,
+  type ArchSettings,
+  fullSettings,
+} from '../mtl/arch-registry.js';
+import type { MultiTaskModel } from '../mtl/architectures.js';
+import type { TaskSpec } from '../mtl/tasks.js';
 import { Rng } from '../tensor/rng.js';
-import { sameShape } from '../tensor/shape.js';
 
 /** The value of the `format` metadata entry and of {@link ModelConfig.format}. */
 export const MODEL_FORMAT = 'mtlgrad.model';
@@ -51,8 +58,8 @@ export interface ModelTaskConfig {
 export interface ModelConfig {
   format: typeof MODEL_FORMAT;
   version: typeof MODEL_FORMAT_VERSION;
-  /** Network family; only `hard-sharing` (an MLP trunk and one linear head per task) for now. */
-  architecture: 'hard-sharing';
+  /** Network family (see src/mtl/arch-registry.ts); files without towers or options read as before. */
+  architecture: ArchitectureName;
   /** Source feature columns, in input order. */
   features: string[];
   /** Category list per one-hot encoded column (a subset of `features`), in encoding order. */
@@ -61,9 +68,19 @@ export interface ModelConfig {
   featureNames: string[];
   /** Rows with a missing feature: `drop` (not predicted) or imputed with the training `mean`/`median`. */
   missing: MissingFeatures;
-  /** Hidden layer sizes of the trunk. */
+  /** Hidden layer sizes of the trunk (hard sharing), of each column (cross-stitch) or of every expert. */
   hidden: number[];
   activation: Activation;
+  /** Hidden layer sizes of every task tower; absent or [] for linear heads. */
+  tower?: number[];
+  /** Experts (MMoE, DSelect-k) or shared experts (CGC, PLE). */
+  experts?: number;
+  /** Experts of each task (CGC, PLE). */
+  taskExperts?: number;
+  /** Extraction layers (PLE). */
+  levels?: number;
+  /** Experts each gate selects (DSelect-k). */
+  k?: number;
   tasks: ModelTaskConfig[];
   /** Feature standardizer fitted on the training rows (includes the imputation fill values). */
   standardizer: Standardizer;
@@ -103,58 +120,46 @@ export function taskSpecs(config: Pick<ModelConfig, 'tasks'>): TaskSpec[] {
   );
 }
 
-/** A fresh (untrained) network with the architecture of `config`. */
-export function buildModel(config: ModelConfig, rng: Rng = new Rng(0)): HardSharing {
-  return HardSharing.build({
+/** What the architecture of `config` is built from. */
+export function archSettings(config: ModelConfig): Required<ArchSettings> {
+  return fullSettings({
     inputs: config.featureNames.length,
-    hidden: config.hidden,
     tasks: taskSpecs(config),
+    hidden: config.hidden,
+    tower: config.tower ?? [],
     activation: config.activation,
-    rng,
+    experts: config.experts,
+    taskExperts: config.taskExperts,
+    levels: config.levels,
+    k: config.k,
   });
 }
 
-/**
- * The state-dict shapes of the network `config` describes: `trunk.layers.<i>.weight/bias` of the
- * MLP trunk and `heads.<task>.weight/bias` of the linear heads. Computed from the config alone.
- */
-export function expectedShapes(config: ModelConfig): Map<string, number[]> {
-  const shapes = new Map<string, number[]>();
-  const sizes = [config.featureNames.length, ...config.hidden];
-  for (let i = 0; i + 1 < sizes.length; i++) {
-    shapes.set(`trunk.layers.${i}.weight`, [sizes[i + 1], sizes[i]]);
-    shapes.set(`trunk.layers.${i}.bias`, [sizes[i + 1]]);
-  }
-  const last = sizes[sizes.length - 1];
-  taskSpecs(config).forEach((t) => {
-    const width = outputWidth(t);
-    shapes.set(`heads.${t.name}.weight`, [width, last]);
-    shapes.set(`heads.${t.name}.bias`, [width]);
-  });
-  return shapes;
+/** A fresh (untrained) network with the architecture of `config`. */
+export function buildModel(config: ModelConfig, rng: Rng = new Rng(0)): MultiTaskModel {
+  return ARCHITECTURES[config.architecture].build(archSettings(config), rng);
+}
+
+/** The number of parameters of the network `config` describes, computed from the config alone. */
+export function parameterCount(config: ModelConfig): number {
+  return ARCHITECTURES[config.architecture].parameters(archSettings(config));
 }
 
 /**
- * Checks the tensors against the network the metadata describes BEFORE anything is built, so a
- * small file whose metadata claims `hidden: [30000, 30000]` is refused instead of allocating
- * gigabytes. @throws FormatError naming `where` and the first difference.
+ * Refuses, BEFORE anything is built, metadata describing a network far larger than the file (more than twice its
+ * values, plus a margin), so a small file whose metadata claims `hidden: [30000, 30000]` cannot make us allocate
+ * gigabytes. Smaller differences, such as a missing tensor, are named key by key when the state dict is loaded.
+ * @throws FormatError naming `where`.
  */
 export function checkWeightShapes(config: ModelConfig, tensors: Record<string, Tensor>, where: string): void {
-  const fail = (msg: string): never => {
-    throw new FormatError(`${where}: the weights do not match the model described in the metadata: ${msg}`);
-  };
-  const expected = expectedShapes(config);
-  for (const [key, shape] of expected) {
-    const t = Object.hasOwn(tensors, key) ? tensors[key] : undefined;
-    if (t === undefined) fail(`tensor '${key}' of shape ${fmtShape(shape)} is missing`);
-    else if (!sameShape(t.shape, shape)) {
-      fail(
-        `'${key}' has shape ${fmtShape(t.shape)}, but the metadata (hidden ${fmtShape(config.hidden)}, ${config.featureNames.length} input${config.featureNames.length === 1 ? '' : 's'}) needs ${fmtShape(shape)}`,
-      );
-    }
+  const need = parameterCount(config);
+  const have = Object.values(tensors).reduce((n, t) => n + t.size, 0);
+  if (need > 2 * have + 4096) {
+    const n = config.featureNames.length;
+    throw new FormatError(
+      `${where}: the weights do not match the model described in the metadata: it describes a ${config.architecture} network of ${need} parameters (hidden [${config.hidden.join(',')}], ${n} input${n === 1 ? '' : 's'}), but the file holds ${have} values`,
+    );
   }
-  const extra = Object.keys(tensors).filter((k) => !expected.has(k));
-  if (extra.length > 0) fail(`unexpected tensors: ${extra.join(', ')}`);
 }
 
 /**
@@ -166,7 +171,7 @@ export function restoreModel(
   config: ModelConfig,
   tensors: Record<string, Tensor>,
   where: string,
-): HardSharing {
+): MultiTaskModel {
   checkWeightShapes(config, tensors, where);
   const model = buildModel(config);
   try {
@@ -212,13 +217,14 @@ export function configFromMetadata(metadata: Record<string, string>, where: stri
   const config: ModelConfig = {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
-    architecture: 'hard-sharing',
+    architecture: o.architecture as ArchitectureName,
     features,
     categorical,
     featureNames,
     missing: o.missing as MissingFeatures,
     hidden: [...(hidden as number[])],
     activation: o.activation as Activation,
+    ...parseArchitecture(o, fail),
     tasks,
     standardizer,
     targetStandardizer,
@@ -254,8 +260,37 @@ function parseConfigJson(metadata: Record<string, string>, fail: Fail): Record<s
       `model format version ${JSON.stringify(o.version)} is not supported (this mtlgrad reads version ${MODEL_FORMAT_VERSION}); use the mtlgrad version that wrote it`,
     );
   }
-  if (o.architecture !== 'hard-sharing') fail(`unknown architecture ${JSON.stringify(o.architecture)}`);
+  if (!(ARCHITECTURE_NAMES as readonly unknown[]).includes(o.architecture))
+    fail(`unknown architecture ${JSON.stringify(o.architecture)} (known: ${ARCHITECTURE_NAMES.join(', ')})`);
   return o;
+}
+
+/** The tower and the options the architecture reads: each present and in range, no others. */
+function parseArchitecture(
+  o: Record<string, unknown>,
+  fail: Fail,
+): Pick<ModelConfig, 'tower' | 'experts' | 'taskExperts' | 'levels' | 'k'> {
+  const arch = o.architecture as ArchitectureName;
+  const out: Pick<ModelConfig, 'tower' | 'experts' | 'taskExperts' | 'levels' | 'k'> = {};
+  if (o.tower !== undefined) {
+    const t = o.tower;
+    if (!Array.isArray(t) || t.some((h) => !Number.isInteger(h) || h < 1))
+      fail('tower must be an array of positive integers');
+    out.tower = [...(t as number[])];
+  }
+  const reads = ARCHITECTURES[arch].options;
+  for (const name of ARCH_OPTIONS) {
+    const min = reads[name];
+    const v = o[name];
+    if (min === undefined) {
+      if (v !== undefined) fail(`${name} does not apply to the ${arch} architecture`);
+    } else if (!Number.isInteger(v) || (v as number) < min) {
+      fail(`${arch}: ${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+    } else out[name] = v as number;
+  }
+  if (out.k !== undefined && out.k > (out.experts as number))
+    fail(`${arch}: k must be at most experts (${out.experts}), got ${out.k}`);
+  return out;
 }
 
 /** A list of distinct strings (non-empty unless `nonEmpty` is false). */

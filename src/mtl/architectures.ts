@@ -12,12 +12,21 @@ import { stack, unsqueeze } from '../autograd/ops/shape.js';
 import { softmax } from '../autograd/ops/softmax.js';
 import type { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
-import { Linear, MLP, ModuleDict, ModuleList } from '../nn/index.js';
+import { Linear, ModuleDict, ModuleList } from '../nn/index.js';
 import { Module } from '../nn/module.js';
 import { checkOptionKeys } from '../options.js';
-import type { DType } from '../tensor/dtype.js';
-import type { Rng } from '../tensor/rng.js';
-import { outputWidth, type TaskSpec, validateTasks } from './tasks.js';
+import {
+  activatedMlp,
+  BUILD_OPTIONS,
+  type BuildOptions,
+  buildTowers,
+  checkCommonOptions,
+  checkSizes,
+} from './parts.js';
+import { validateTasks } from './tasks.js';
+
+/** The build options live in parts.ts (shared with cross-stitch and the extraction layers); re-exported here. */
+export type { BuildOptions } from './parts.js';
 
 /** What the trainer needs of a multi-task model. */
 export interface MultiTaskModel extends Module<Tensor, Record<string, Tensor>> {
@@ -31,35 +40,6 @@ export interface MultiTaskModel extends Module<Tensor, Record<string, Tensor>> {
   sharedParameters(): Tensor[];
   /** Parameters used by one task only (its head, its gate). */
   taskParameters(task: string): Tensor[];
-}
-
-/**
- * Options every architecture's `build` takes: the inputs, the tasks, the activation, dropout, the generator and
- * the dtype.
- */
-export interface BuildOptions {
-  /** Number of input features. */
-  inputs: number;
-  tasks: readonly TaskSpec[];
-  /** Activation between layers (default relu). */
-  activation?: 'relu' | 'tanh' | 'gelu' | 'leakyRelu' | 'sigmoid' | 'softplus';
-  dropout?: number;
-  rng?: Rng;
-  dtype?: DType;
-}
-
-export const BUILD_OPTIONS = ['inputs', 'tasks', 'activation', 'dropout', 'rng', 'dtype'] as const;
-
-/** An MLP of `sizes` with the activation after every layer, the output included (a trunk or an expert). */
-export function activatedMlp(sizes: readonly number[], options: BuildOptions): MLP {
-  const activation = options.activation ?? 'relu';
-  return new MLP(sizes, {
-    activation,
-    outputActivation: activation,
-    dropout: options.dropout ?? 0,
-    rng: options.rng,
-    dtype: options.dtype,
-  });
 }
 
 export class HardSharing extends Module<Tensor, Record<string, Tensor>> implements MultiTaskModel {
@@ -80,25 +60,17 @@ export class HardSharing extends Module<Tensor, Record<string, Tensor>> implemen
 
   /**
    * The reference formulation's model on an MLP trunk: Linear layers of sizes [inputs, ...hidden] with the activation
-   * after each (the representation z is the last hidden layer), and one Linear head per task sized
-   * for its kind (classes logits, 1 logit, or `outputs` values).
+   * after each (the representation z is the last hidden layer), and one head per task sized for its kind
+   * (classes logits, 1 logit, or `outputs` values): a Linear layer, or a tower over `towerHidden`.
    */
   static build(options: BuildOptions & { hidden: readonly number[] }): HardSharing {
     checkOptionKeys('HardSharing.build', options, [...BUILD_OPTIONS, 'hidden']);
     validateTasks(options.tasks);
-    const { inputs, hidden, rng, dtype } = options;
-    if (!Number.isInteger(inputs) || inputs < 1)
-      throw new ValueError(`HardSharing.build: inputs must be ≥ 1, got ${inputs}`);
-    if (!Array.isArray(hidden) || hidden.length === 0 || hidden.some((h) => !Number.isInteger(h) || h < 1)) {
-      throw new ValueError(
-        `HardSharing.build: hidden must list positive layer sizes, got [${String(hidden)}]`,
-      );
-    }
+    checkCommonOptions('HardSharing.build', options);
+    const { inputs, hidden } = options;
+    checkSizes('HardSharing.build', 'hidden', hidden);
     const trunk = activatedMlp([inputs, ...hidden], options);
-    const heads: Record<string, Module<Tensor, Tensor>> = {};
-    for (const t of options.tasks)
-      heads[t.name] = new Linear(hidden[hidden.length - 1], outputWidth(t), { rng, dtype });
-    return new HardSharing({ trunk, heads });
+    return new HardSharing({ trunk, heads: buildTowers(hidden[hidden.length - 1], options) });
   }
 
   encode(x: Tensor): Tensor {
@@ -126,6 +98,25 @@ export class HardSharing extends Module<Tensor, Record<string, Tensor>> implemen
   }
 }
 
+/** Options of the mixture-of-experts builds (MMoE, DSelectK): E experts, each an MLP [inputs, ...hidden]. */
+export interface ExpertOptions extends BuildOptions {
+  experts: number;
+  hidden: readonly number[];
+}
+
+export const EXPERT_OPTIONS = [...BUILD_OPTIONS, 'experts', 'hidden'] as const;
+
+/** Checks the options (key names are checked by the caller) and builds the experts (at least `min`). */
+export function buildExperts(where: string, options: ExpertOptions, min: number): Module<Tensor, Tensor>[] {
+  validateTasks(options.tasks);
+  checkCommonOptions(where, options);
+  checkSizes(where, 'hidden', options.hidden);
+  const E = options.experts;
+  if (!Number.isInteger(E) || E < min)
+    throw new ValueError(`${where}: experts must be an integer ≥ ${min}, got ${E}`);
+  return Array.from({ length: E }, () => activatedMlp([options.inputs, ...options.hidden], options));
+}
+
 /**
  * Multi-gate Mixture-of-Experts (Ma et al., KDD 2018): E shared expert networks; task t mixes
  * them with its own gate softmax(W_t x) and feeds the mixture to its head.
@@ -136,45 +127,42 @@ export class MMoE extends Module<Tensor, Record<string, Tensor>> implements Mult
   readonly gates: ModuleDict<Module<Tensor, Tensor>>;
   readonly heads: ModuleDict<Module<Tensor, Tensor>>;
   readonly taskNames: string[];
+  /** The class name used in error messages (subclasses such as DSelectK pass theirs). */
+  protected readonly label: string;
 
-  constructor(parts: {
-    experts: Module<Tensor, Tensor>[];
-    gates: Record<string, Module<Tensor, Tensor>>;
-    heads: Record<string, Module<Tensor, Tensor>>;
-  }) {
+  constructor(
+    parts: {
+      experts: Module<Tensor, Tensor>[];
+      gates: Record<string, Module<Tensor, Tensor>>;
+      heads: Record<string, Module<Tensor, Tensor>>;
+    },
+    label = 'MMoE',
+  ) {
     super();
+    this.label = label;
     if (!parts || !Array.isArray(parts.experts) || parts.experts.length === 0) {
       throw new ValueError(
-        'MMoE: expected {experts: Module[], gates: {task: Module}, heads: {task: Module}}',
+        `${label}: expected {experts: Module[], gates: {task: Module}, heads: {task: Module}}`,
       );
     }
     const names = Object.keys(parts.heads ?? {});
-    if (names.length === 0) throw new ValueError('MMoE: at least one head is needed');
+    if (names.length === 0) throw new ValueError(`${label}: at least one head is needed`);
     for (const n of names)
-      if (!parts.gates?.[n]) throw new ValueError(`MMoE: task '${n}' has a head but no gate`);
+      if (!parts.gates?.[n]) throw new ValueError(`${label}: task '${n}' has a head but no gate`);
     this.experts = this.registerModule('experts', new ModuleList(parts.experts));
     this.gates = this.registerModule('gates', new ModuleDict(parts.gates));
     this.heads = this.registerModule('heads', new ModuleDict(parts.heads));
     this.taskNames = names;
   }
 
-  /** MMoE with `experts` MLP experts of sizes [inputs, ...hidden], linear gates and linear heads. */
-  static build(options: BuildOptions & { experts: number; hidden: readonly number[] }): MMoE {
-    checkOptionKeys('MMoE.build', options, [...BUILD_OPTIONS, 'experts', 'hidden']);
-    validateTasks(options.tasks);
+  /** MMoE with `experts` MLP experts of sizes [inputs, ...hidden], linear gates, and linear heads or towers. */
+  static build(options: ExpertOptions): MMoE {
+    checkOptionKeys('MMoE.build', options, EXPERT_OPTIONS);
+    const experts = buildExperts('MMoE.build', options, 1);
     const { inputs, hidden, rng, dtype } = options;
-    if (!Number.isInteger(options.experts) || options.experts < 1) {
-      throw new ValueError(`MMoE.build: experts must be ≥ 1, got ${options.experts}`);
-    }
-    const experts: Module<Tensor, Tensor>[] = [];
-    for (let e = 0; e < options.experts; e++) experts.push(activatedMlp([inputs, ...hidden], options));
     const gates: Record<string, Module<Tensor, Tensor>> = {};
-    const heads: Record<string, Module<Tensor, Tensor>> = {};
-    for (const t of options.tasks) {
-      gates[t.name] = new Linear(inputs, options.experts, { rng, dtype });
-      heads[t.name] = new Linear(hidden[hidden.length - 1], outputWidth(t), { rng, dtype });
-    }
-    return new MMoE({ experts, gates, heads });
+    for (const t of options.tasks) gates[t.name] = new Linear(inputs, options.experts, { rng, dtype });
+    return new MMoE({ experts, gates, heads: buildTowers(hidden[hidden.length - 1], options) });
   }
 
   encode(x: Tensor): Tensor {
@@ -187,11 +175,16 @@ export class MMoE extends Module<Tensor, Record<string, Tensor>> implements Mult
   decode(z: Tensor, x: Tensor): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
     for (const name of this.taskNames) {
-      const gate = softmax(this.gates.modules[name].forward(x), -1); // [N, E]
+      const gate = this.gateWeights(name, x); // [N, E]
       const mixed = sum(mul(z, unsqueeze(gate, 2)), 1); // Σ_e g_e · expert_e: [N, H]
       out[name] = this.heads.modules[name].forward(mixed);
     }
     return out;
+  }
+
+  /** Task `name`'s weights over the experts for the batch x: [N, E], each row summing to 1. */
+  gateWeights(name: string, x: Tensor): Tensor {
+    return softmax(this.gates.modules[name].forward(x), -1);
   }
 
   forward(x: Tensor): Record<string, Tensor> {
@@ -204,7 +197,7 @@ export class MMoE extends Module<Tensor, Record<string, Tensor>> implements Mult
 
   taskParameters(task: string): Tensor[] {
     if (!this.heads.modules[task])
-      throw new ValueError(`MMoE: no task '${task}' (tasks: ${this.taskNames.join(', ')})`);
+      throw new ValueError(`${this.label}: no task '${task}' (tasks: ${this.taskNames.join(', ')})`);
     return [...this.gates.modules[task].parameters(), ...this.heads.modules[task].parameters()];
   }
 }

@@ -10,10 +10,10 @@ import { concat, stack, unsqueeze } from '../autograd/ops/shape.js';
 import { softmax } from '../autograd/ops/softmax.js';
 import type { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
-import { Linear, MLP, ModuleDict, ModuleList } from '../nn/index.js';
+import { Linear, ModuleDict, ModuleList } from '../nn/index.js';
 import { Module } from '../nn/module.js';
-import { activatedMlp, BUILD_OPTIONS, type BuildOptions } from './architectures.js';
-import { outputWidth, validateTasks } from './tasks.js';
+import { activatedMlp, BUILD_OPTIONS, type BuildOptions, checkCommonOptions, checkSizes } from './parts.js';
+import { validateTasks } from './tasks.js';
 
 /** Options of CGC.build and PLE.build: the experts and the towers. */
 export interface ExtractionOptions extends BuildOptions {
@@ -23,17 +23,9 @@ export interface ExtractionOptions extends BuildOptions {
   taskExperts: number;
   /** Layer sizes of every expert MLP; the last is the width of the expert outputs. */
   expertHidden: readonly number[];
-  /** Hidden layer sizes of each task's tower (default []: a linear head). */
-  towerHidden?: readonly number[];
 }
 
-export const EXTRACTION_OPTIONS = [
-  ...BUILD_OPTIONS,
-  'sharedExperts',
-  'taskExperts',
-  'expertHidden',
-  'towerHidden',
-] as const;
+export const EXTRACTION_OPTIONS = [...BUILD_OPTIONS, 'sharedExperts', 'taskExperts', 'expertHidden'] as const;
 
 /** Σ_e g_e · expert_e for gate weights [N, E] and expert outputs [N, E, H]: [N, H]. */
 function mix(gate: Tensor, experts: Tensor): Tensor {
@@ -135,43 +127,12 @@ export class ExtractionLayer extends Module<Tensor, Tensor> {
 /** Checks CGC/PLE build options (key names are checked by the caller) and returns the expert width. */
 export function checkExtractionOptions(where: string, options: ExtractionOptions): number {
   validateTasks(options.tasks);
-  const { inputs, sharedExperts, taskExperts, expertHidden, towerHidden } = options;
-  if (!Number.isInteger(inputs) || inputs < 1)
-    throw new ValueError(`${where}: inputs must be ≥ 1, got ${inputs}`);
+  checkCommonOptions(where, options);
+  const { sharedExperts, taskExperts, expertHidden } = options;
   if (!Number.isInteger(sharedExperts) || sharedExperts < 1)
     throw new ValueError(`${where}: sharedExperts must be an integer ≥ 1, got ${sharedExperts}`);
   if (!Number.isInteger(taskExperts) || taskExperts < 0)
     throw new ValueError(`${where}: taskExperts must be an integer ≥ 0, got ${taskExperts}`);
-  const sizes = (v: unknown) => Array.isArray(v) && v.every((h) => Number.isInteger(h) && h >= 1);
-  if (!sizes(expertHidden) || expertHidden.length === 0)
-    throw new ValueError(
-      `${where}: expertHidden must list positive layer sizes, got [${String(expertHidden)}]`,
-    );
-  if (towerHidden !== undefined && !sizes(towerHidden))
-    throw new ValueError(
-      `${where}: towerHidden must list positive layer sizes, got [${String(towerHidden)}]`,
-    );
+  checkSizes(where, 'expertHidden', expertHidden);
   return expertHidden[expertHidden.length - 1];
-}
-
-/** One tower per task reading `width` features: an MLP over towerHidden, or a Linear head when it is empty. */
-export function buildTowers(
-  width: number,
-  options: ExtractionOptions,
-): Record<string, Module<Tensor, Tensor>> {
-  const hidden = options.towerHidden ?? [];
-  const { rng, dtype } = options;
-  const towers: Record<string, Module<Tensor, Tensor>> = {};
-  for (const t of options.tasks) {
-    towers[t.name] =
-      hidden.length === 0
-        ? new Linear(width, outputWidth(t), { rng, dtype })
-        : new MLP([width, ...hidden, outputWidth(t)], {
-            activation: options.activation ?? 'relu',
-            dropout: options.dropout ?? 0,
-            rng,
-            dtype,
-          });
-  }
-  return towers;
 }

@@ -1,3 +1,10 @@
+export {
+  groupTasks,
+  MAX_GROUPED_TASKS,
+  type TaskAffinityOptions,
+  type TaskGrouping,
+  taskAffinity,
+} from './affinity.js';
 export * from './aggregators/index.js';
 export {
   type CompareOptions,
@@ -17,8 +24,16 @@ export {
   type ModelRecipe,
   type SkippedMetric,
 } from './analysis.js';
-export { type BuildOptions, HardSharing, MMoE, type MultiTaskModel } from './architectures.js';
+export { type ExpertOptions, HardSharing, MMoE, type MultiTaskModel } from './architectures.js';
+export { CrossStitch, type CrossStitchParts, CrossStitchUnit } from './cross-stitch.js';
 export type { MultiTaskData } from './data.js';
+export {
+  DSelectK,
+  DSelectKGate,
+  type DSelectKGateOptions,
+  type DSelectKOptions,
+  smoothStep,
+} from './dselect-k.js';
 export {
   type EvaluateOptions,
   evaluate,
@@ -29,6 +44,7 @@ export {
 } from './evaluate.js';
 export { ExtractionLayer, type ExtractionOptions } from './extraction.js';
 export { auc, computeMetrics, higherIsBetter, type MetricValues, macroF1, r2 } from './metrics.js';
+export type { BuildOptions } from './parts.js';
 export { CGC, PLE } from './ple.js';
 export {
   createWeighting,

@@ -14,12 +14,12 @@ import { Module } from '../nn/module.js';
 import { checkOptionKeys } from '../options.js';
 import type { MultiTaskModel } from './architectures.js';
 import {
-  buildTowers,
   checkExtractionOptions,
   EXTRACTION_OPTIONS,
   ExtractionLayer,
   type ExtractionOptions,
 } from './extraction.js';
+import { buildTowers } from './parts.js';
 
 type Towers = Record<string, Module<Tensor, Tensor>>;
 

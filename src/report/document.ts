@@ -23,6 +23,12 @@ export function paragraph(s: string): string {
   return `<p class="para">${escapeHtml(str('paragraph: text', s)).replace(/\s*\n\s*/g, ' ')}</p>`;
 }
 
+/** Blocks (charts, tables) next to each other, wrapping onto new lines on narrow screens. */
+export function sideBySide(blocks: readonly string[]): string {
+  const items = list('sideBySide: blocks', blocks).map((b, i) => str(`sideBySide: blocks[${i}]`, b));
+  return `<div class="side">${items.map((b) => `<div>${b}</div>`).join('')}</div>`;
+}
+
 function paragraphs(s: string): string {
   return s
     .split(/\n\s*\n/)
@@ -51,6 +57,8 @@ section h2{font-size:22px;line-height:1.3;margin:0 0 12px;padding-bottom:6px;bor
 section h2 .num{color:#888;font-weight:400;margin-right:8px}
 p.para{margin:10px 0;max-width:75ch}
 .block{margin:22px 0}
+.side{display:flex;flex-wrap:wrap;gap:16px}
+.side>div{flex:1 1 320px;min-width:0}
 svg.chart{display:block;max-width:100%;height:auto;border:1px solid #eceef1;border-radius:6px}
 .table-wrap{overflow-x:auto}
 table.data{border-collapse:collapse;font-size:14px;font-variant-numeric:tabular-nums;min-width:50%}

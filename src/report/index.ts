@@ -10,7 +10,7 @@ export {
   intervalChart,
 } from './bands.js';
 export { type BarChartOptions, type BarGroup, barChart } from './bars.js';
-export { paragraph, type ReportOptions, type ReportSection, renderReport } from './document.js';
+export { paragraph, type ReportOptions, type ReportSection, renderReport, sideBySide } from './document.js';
 export { type ErrorBarChartOptions, type ErrorBarPoint, errorBarChart } from './errorbars.js';
 export { formatLogTicks, formatNumber, formatTicks } from './format.js';
 export { divergingColor, type HeatmapOptions, heatmap } from './heatmap.js';

@@ -120,6 +120,19 @@ describe('npm run demo -- --quick --json FILE', () => {
     ])
       expect(html).toContain(title);
     expect((html.match(/class="chart interval-chart"/g) ?? []).length).toBeGreaterThanOrEqual(4);
+    // The TAG affinity heatmap beside the gradient cosines.
+    expect(html).toMatch(
+      /<div class="side"><div><svg[\s\S]*gradient cosine[\s\S]*<\/div><div><svg[\s\S]*TAG affinity Z\(i→j\)/,
+    );
+  });
+
+  it('measures the TAG affinity and groups the tasks by it', () => {
+    const { affinity, groups } = result.json.conflict;
+    expect(affinity).toHaveLength(3);
+    for (const row of affinity) expect(row).toHaveLength(3);
+    expect(groups).toHaveLength(2);
+    expect(groups.flat().sort()).toEqual(['mass', 'sex', 'species']);
+    expect(lines.join('\n')).toMatch(/TAG affinity \(rows i → columns j\): .*; best 2 groups: .+ \| .+/);
   });
 
   it('prints the six parts', () => {

@@ -1,25 +1,26 @@
 /** CGC and PLE (Tang et al. 2020): shapes, gates, gradients, state dicts, training, and PLE(1 level) = CGC. */
 import { describe, expect, it } from 'vitest';
-import { tensor } from '../../src/autograd/create.js';
 import { mul } from '../../src/autograd/ops/binary.js';
 import { sum } from '../../src/autograd/ops/reduce.js';
 import { concat } from '../../src/autograd/ops/shape.js';
 import type { Tensor } from '../../src/autograd/tensor.js';
-import { PENGUIN_MEASUREMENTS, penguinsRows } from '../../src/data/index.js';
 import { ValueError } from '../../src/errors.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/io/index.js';
-import { CGC, ExtractionLayer, evaluate, fit, PCGrad, PLE, type TaskSpec } from '../../src/mtl/index.js';
+import { CGC, ExtractionLayer, PCGrad, PLE } from '../../src/mtl/index.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { assertGradcheck } from '../../src/testing/gradcheck.js';
 import { fixedR, moduleGradError } from '../nn/helpers.js';
+import {
+  expectLearnsPenguins,
+  expectLowersHeldOutLoss,
+  inputs,
+  penguinTasks,
+  toyTasks,
+  toyWidths,
+} from './arch-helpers.js';
 
-const tasks: TaskSpec[] = [
-  { name: 'cls', kind: 'classification', classes: 3 },
-  { name: 'bin', kind: 'binary' },
-  { name: 'reg', kind: 'regression' },
-];
-const widths = { cls: 3, bin: 1, reg: 1 };
-
+const tasks = toyTasks;
+const widths = toyWidths;
 type Opts = Partial<Parameters<typeof CGC.build>[0]>;
 const cgc = (seed: number, o: Opts = {}) =>
   CGC.build({
@@ -43,31 +44,7 @@ const ple = (seed: number, levels: number, o: Opts = {}) =>
     ...o,
   });
 
-function inputs(n: number, seed: number, dtype: 'float32' | 'float64' = 'float32'): Tensor {
-  const rng = new Rng(seed);
-  return tensor(
-    Array.from({ length: n }, () => [rng.normal(), rng.normal(), rng.normal()]),
-    { dtype },
-  );
-}
-
 const all = (out: Record<string, Tensor>) => concat([out.cls, out.bin, out.reg], 1);
-
-/** A three-task problem where every task depends on the same two directions of x. */
-function toyData(n: number, seed: number) {
-  const rng = new Rng(seed);
-  const x: number[][] = [];
-  const y = { cls: [] as number[], bin: [] as number[], reg: [] as number[] };
-  for (let i = 0; i < n; i++) {
-    const a = rng.normal();
-    const b = rng.normal();
-    x.push([a, b, a * b]);
-    y.cls.push(a > 0.5 ? 2 : a < -0.5 ? 0 : 1);
-    y.bin.push(b > 0 ? 1 : 0);
-    y.reg.push(a + 2 * b);
-  }
-  return { x: tensor(x), y };
-}
 
 describe('CGC and PLE shapes', () => {
   it('give one output per task sized for its kind, with and without towers', () => {
@@ -196,12 +173,7 @@ describe('training with fit', () => {
   ] as const) {
     it(`${label} lowers every task's held-out loss, with loss and gradient weightings`, () => {
       for (const weighting of [undefined, new PCGrad({ seed: 1 })]) {
-        const model = build();
-        const test = toyData(100, 2);
-        const before = evaluate(model, test, { tasks });
-        fit(model, toyData(200, 1), { tasks, epochs: 15, batchSize: 32, lr: 0.01, weighting });
-        const after = evaluate(model, test, { tasks });
-        for (const t of tasks) expect(after[t.name].loss).toBeLessThan(0.8 * before[t.name].loss);
+        expectLowersHeldOutLoss(build(), weighting);
       }
     });
   }
@@ -246,24 +218,6 @@ describe('build options', () => {
 });
 
 describe('on the penguins data', () => {
-  // Species (3 classes) and sex (binary, missing for a few birds) from the four measurements, standardised here.
-  const rows = penguinsRows().filter((r) => PENGUIN_MEASUREMENTS.every((c) => r[c] !== null));
-  const cols = PENGUIN_MEASUREMENTS.map((c) => rows.map((r) => r[c] as number));
-  const stats = cols.map((v) => {
-    const mean = v.reduce((a, b) => a + b, 0) / v.length;
-    return { mean, sd: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length) };
-  });
-  const data = {
-    x: tensor(rows.map((_, i) => cols.map((v, j) => (v[i] - stats[j].mean) / stats[j].sd))),
-    y: {
-      species: rows.map((r) => ['Adelie', 'Chinstrap', 'Gentoo'].indexOf(r.Species)),
-      sex: rows.map((r) => (r.Sex === 'MALE' ? 1 : r.Sex === 'FEMALE' ? 0 : Number.NaN)),
-    },
-  };
-  const penguinTasks: TaskSpec[] = [
-    { name: 'species', kind: 'classification', classes: 3 },
-    { name: 'sex', kind: 'binary' },
-  ];
   const base = {
     inputs: 4,
     tasks: penguinTasks,
@@ -277,11 +231,7 @@ describe('on the penguins data', () => {
     ['PLE', () => PLE.build({ ...base, levels: 2, rng: new Rng(1) })],
   ] as const) {
     it(`${label} learns species and sex`, () => {
-      const model = build();
-      fit(model, data, { tasks: penguinTasks, epochs: 30, batchSize: 32, lr: 0.01, seed: 1 });
-      const m = evaluate(model, data, { tasks: penguinTasks });
-      expect(m.species.accuracy!).toBeGreaterThan(0.95);
-      expect(m.sex.accuracy!).toBeGreaterThan(0.8);
+      expectLearnsPenguins(build());
     });
   }
 });

@@ -1,7 +1,7 @@
 /** Tables, paragraphs and the full document: escaping, alignment, structure and well-formedness. */
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '../../src/errors.js';
-import { lineChart, paragraph, renderReport, table } from '../../src/report/index.js';
+import { lineChart, paragraph, renderReport, sideBySide, table } from '../../src/report/index.js';
 import { sampleReport } from '../support/report-sample.js';
 import { checkBalanced, checkNoArtefacts } from '../support/svg.js';
 
@@ -114,5 +114,20 @@ describe('renderReport', () => {
       expect(svg).toMatch(/viewBox="0 0 \d+ \d+"/);
       expect(svg).toMatch(/aria-label="[^"]+"/);
     }
+  });
+});
+
+describe('sideBySide', () => {
+  it('wraps each block in a flex item, in order, and rejects an empty list or a non-string block', () => {
+    const html = sideBySide([paragraph('left'), paragraph('right')]);
+    checkBalanced(html);
+    expect(html).toBe(
+      '<div class="side"><div><p class="para">left</p></div><div><p class="para">right</p></div></div>',
+    );
+    expect(renderReport({ title: 't', sections: [{ title: 's', blocks: [html] }] })).toContain(
+      '.side{display:flex',
+    );
+    expect(() => sideBySide([])).toThrow(/sideBySide: blocks must not be empty/);
+    expect(() => sideBySide([1 as never])).toThrow(ValueError);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { MultiTaskModel } from '../../mtl/architectures.js';
 import { HardSharing, MMoE } from '../../mtl/architectures.js';
+import { DSelectK } from '../../mtl/dselect-k.js';
 import type { ExtractionLayer } from '../../mtl/extraction.js';
 import { CGC, PLE } from '../../mtl/ple.js';
 import type { Module } from '../../nn/module.js';
@@ -124,7 +125,8 @@ export const ARCHITECTURES: readonly {
   nodes: (g: OnnxGraph, m: never, x: string) => Outputs;
 }[] = [
   { name: 'HardSharing', matches: (m) => m instanceof HardSharing, nodes: hardSharing },
-  { name: 'MMoE', matches: (m) => m instanceof MMoE, nodes: mmoe },
+  // DSelectK extends MMoE but its gates have no ONNX form here.
+  { name: 'MMoE', matches: (m) => m instanceof MMoE && !(m instanceof DSelectK), nodes: mmoe },
   { name: 'CGC', matches: (m) => m instanceof CGC, nodes: cgc },
   { name: 'PLE', matches: (m) => m instanceof PLE, nodes: ple },
 ];

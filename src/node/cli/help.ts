@@ -1,6 +1,9 @@
 /** Help texts of `mtlgrad`, `mtlgrad train`, `mtlgrad predict`, `mtlgrad export` and `mtlgrad example-data`. */
+
+import { ARCHITECTURE_NAMES, ARCHITECTURES } from '../../mtl/arch-registry.js';
 import { WEIGHTING_NAMES, WEIGHTINGS, type WeightingEntry } from '../../mtl/registry.js';
 import { expected } from '../../mtl/weighting-options.js';
+import { ARCH_DEFAULTS } from './arch-flags.js';
 
 /** Defaults of `mtlgrad train` (shown in the help text and used by the parser). */
 export const TRAIN_DEFAULTS = {
@@ -17,6 +20,15 @@ export const TRAIN_DEFAULTS = {
   seed: 0,
   missing: 'drop',
 } as const;
+
+/** The `--arch` lines of the train help, one per architecture. */
+function archLines(): string {
+  const pad = ' '.repeat(26);
+  const width = Math.max(...ARCHITECTURE_NAMES.map((a) => ARCHITECTURES[a].cli.length)) + 2;
+  return ARCHITECTURE_NAMES.map(
+    (a) => `${pad}${ARCHITECTURES[a].cli.padEnd(width)}${ARCHITECTURES[a].description}\n`,
+  ).join('');
+}
 
 /** The `--weighting` lines of the train help: one per method of the registry, then one per option. */
 function weightingLines(): string {
@@ -99,7 +111,16 @@ Input:
                           median (impute with the training rows' statistic). Default: ${d.missing}.
 
 Model and training:
-  --hidden SIZES          Comma-separated hidden layer sizes of the shared trunk. Default: ${d.hidden.join(',')}.
+  --arch NAME             The network. Default: hard.
+${archLines()}  --hidden SIZES          Comma-separated hidden layer sizes of the shared trunk (hard), of each
+                          task's column (cross-stitch) or of every expert. Default: ${d.hidden.join(',')}.
+  --tower SIZES           Hidden layer sizes of every task's head, making it a small MLP (a tower).
+                          Default: none (linear heads).
+  --experts N             Experts (mmoe, dselect-k; at least 2 for dselect-k) or shared experts
+                          (cgc, ple). Default: ${ARCH_DEFAULTS.experts}.
+  --task-experts N        Experts of each task (cgc, ple). Default: ${ARCH_DEFAULTS.taskExperts}.
+  --levels N              Stacked extraction layers (ple). Default: ${ARCH_DEFAULTS.levels}.
+  --k N                   Experts each task's gate selects, at most --experts (dselect-k). Default: ${ARCH_DEFAULTS.k}.
   --activation NAME       relu, tanh, gelu, leakyRelu, sigmoid or softplus. Default: ${d.activation}.
   --epochs N              Passes over the training rows. Default: ${d.epochs}.
   --batch-size N          Rows per step. Default: ${d.batchSize}.

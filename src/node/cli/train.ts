@@ -29,7 +29,8 @@ import {
   type ModelConfig,
   taskSpecs,
 } from '../../model/config.js';
-import type { HardSharing } from '../../mtl/architectures.js';
+import { ARCHITECTURES } from '../../mtl/arch-registry.js';
+import type { MultiTaskModel } from '../../mtl/architectures.js';
 import type { History } from '../../mtl/config.js';
 import { predict } from '../../mtl/evaluate.js';
 import { computeMetrics, type MetricValues } from '../../mtl/metrics.js';
@@ -41,6 +42,7 @@ import { formatNumber } from '../../report/format.js';
 import { Rng } from '../../tensor/rng.js';
 import { terminalProgress } from '../progress.js';
 import { saveSafetensors } from '../safetensors.js';
+import { type ArchChoice, describeArchitecture, parseArchFlags } from './arch-flags.js';
 import {
   type FlagSpec,
   flagValue,
@@ -64,7 +66,13 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   features: { type: 'string' },
   task: { type: 'string', repeatable: true },
   categorical: { type: 'string' },
+  arch: { type: 'string' },
   hidden: { type: 'string' },
+  tower: { type: 'string' },
+  experts: { type: 'string' },
+  'task-experts': { type: 'string' },
+  levels: { type: 'string' },
+  k: { type: 'string' },
   activation: { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
@@ -97,6 +105,8 @@ export interface TrainOptions {
   features: string[];
   tasks: TaskArg[];
   categorical: string[];
+  /** --arch, --tower and the chosen architecture's options. */
+  arch: ArchChoice;
   hidden: number[];
   activation: Activation;
   epochs: number;
@@ -193,6 +203,7 @@ export function trainOptions(args: ParsedArgs): TrainOptions {
     features,
     tasks,
     categorical,
+    arch: parseArchFlags(args),
     hidden,
     activation: opt('activation', (s) => oneOf(s, 'activation', ACTIVATIONS), d.activation),
     epochs: opt('epochs', (s) => parseInteger(s, 'epochs', 1), d.epochs),
@@ -247,7 +258,7 @@ export interface DroppedReport {
 
 /** What a training run produced. */
 export interface TrainResult {
-  model: HardSharing;
+  model: MultiTaskModel;
   config: ModelConfig;
   /** Test metrics per task (regression in original units), with `count` = labelled test rows. */
   metrics: Record<string, MetricValues & { count: number }>;
@@ -282,7 +293,7 @@ function labelsOf(table: Table, tasks: readonly TaskSpec[]): Record<string, Floa
  * are mapped back to original units before computing r2, mse and mae.
  */
 export function testMetrics(
-  model: HardSharing,
+  model: MultiTaskModel,
   config: ModelConfig,
   test: Table,
 ): Record<string, MetricValues & { count: number }> {
@@ -415,18 +426,25 @@ function trainingSettings(opts: TrainOptions) {
   };
 }
 
+/** The architecture's fields of the saved config: the tower when there is one, and the options it reads. */
+function archFields(choice: ArchChoice): Partial<ModelConfig> {
+  const { architecture: _, tower, ...options } = choice;
+  return { ...(tower.length > 0 && { tower }), ...options };
+}
+
 /** The model configuration saved with the weights, checked for what training needs. */
 function modelConfig(opts: TrainOptions, inputs: TrainInputs, table: Table, prepared: Prepared): ModelConfig {
   const config: ModelConfig = {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
-    architecture: 'hard-sharing',
+    architecture: opts.arch.architecture,
     features: inputs.features,
     categorical: table.categories,
     featureNames: table.featureNames,
     missing: opts.missing,
     hidden: opts.hidden,
     activation: opts.activation,
+    ...archFields(opts.arch),
     tasks: inputs.tasks.map((t) => {
       const classes = table.tasks[t.name].classes;
       return t.kind === 'regression' || classes === undefined
@@ -458,7 +476,7 @@ function trainModel(
   prepared: Prepared,
   opts: TrainOptions,
   io: CliIO,
-): { model: HardSharing; history: History } {
+): { model: MultiTaskModel; history: History } {
   const { trainFit, validationFit } = prepared;
   const specs = taskSpecs(config);
   const model = buildModel(config, new Rng(opts.seed));
@@ -524,6 +542,8 @@ export async function runTrain(opts: TrainOptions, io: CliIO): Promise<TrainResu
     categorical: table.categories,
     featureNames: table.featureNames,
     tasks: config.tasks.map((t) => (t.classes ? { name: t.name, kind: t.kind, classes: t.classes } : t)),
+    architecture: ARCHITECTURES[opts.arch.architecture].cli,
+    ...archFields(opts.arch),
     hidden: opts.hidden,
     activation: opts.activation,
     ...trainingSettings(opts),
@@ -587,7 +607,12 @@ export function formatTrainReport(result: TrainResult, opts: TrainOptions): stri
   const count = (n: number) => plural(n, 'row');
   const validated = rows.validation === undefined ? '' : `; validated on ${count(rows.validation)}`;
   let out = `Trained on ${count(rows.train)}${validated}; tested on ${count(rows.test)}; dropped ${count(rows.dropped)}.\n`;
-  out += `Network: ${plural(result.config.featureNames.length, 'input')} -> ${opts.hidden.join(' -> ')} (${opts.activation}) -> ${plural(result.config.tasks.length, 'head')}; weighting ${opts.weighting}, ${epochText(result, opts)}.\n\n`;
+  const layers = `${opts.hidden.join(' -> ')} (${opts.activation})`;
+  const net =
+    opts.arch.architecture === 'hard-sharing' && opts.arch.tower.length === 0
+      ? layers
+      : `${describeArchitecture(opts.arch)}: ${layers}`;
+  out += `Network: ${plural(result.config.featureNames.length, 'input')} -> ${net} -> ${plural(result.config.tasks.length, 'head')}; weighting ${opts.weighting}, ${epochText(result, opts)}.\n\n`;
   if (rows.test === 0) {
     out += 'No test rows (--test-split 0): no metrics.\n';
   } else {

@@ -34,6 +34,10 @@ const build: Record<string, (activation: BuildOptions['activation'], rng: Rng) =
     HardSharing.build({ inputs: INPUTS, hidden: [8, 6], tasks: TASKS, activation, rng }),
   MMoE: (activation, rng) =>
     MMoE.build({ inputs: INPUTS, hidden: [6], experts: 3, tasks: TASKS, activation, rng }),
+  'HardSharing with towers': (activation, rng) =>
+    HardSharing.build({ inputs: INPUTS, hidden: [6], tasks: TASKS, towerHidden: [5, 3], activation, rng }),
+  'MMoE with towers': (activation, rng) =>
+    MMoE.build({ inputs: INPUTS, hidden: [6], experts: 2, tasks: TASKS, towerHidden: [4], activation, rng }),
   CGC: (activation, rng) =>
     CGC.build({
       inputs: INPUTS,
