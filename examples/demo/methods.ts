@@ -19,7 +19,6 @@ import {
 } from '../../src/mtl/index.js';
 import { barChart, lineChart, paragraph, type ReportSection } from '../../src/report/index.js';
 import {
-  type Context,
   containsZero,
   type Experiment,
   fmtDelta,

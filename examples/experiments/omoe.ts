@@ -17,7 +17,7 @@ import {
   type Tensor,
   unsqueeze,
 } from '../../src/index.js';
-import { activatedMlp } from '../../src/mtl/architectures.js';
+import { activatedMlp } from '../../src/mtl/parts.js';
 import { outputWidth } from '../../src/mtl/tasks.js';
 
 export class OMoE extends Module<Tensor, Record<string, Tensor>> implements MultiTaskModel {
