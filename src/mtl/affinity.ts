@@ -20,6 +20,7 @@ import { cutRepresentation, representationGradients, sharedJacobian, writeDirect
 import type { TaskSpec } from './tasks.js';
 import { NonFiniteLossError } from './trainer.js';
 
+/** Options of {@link taskAffinity}: the tasks and the short SGD run the affinity is measured over. */
 export interface TaskAffinityOptions {
   tasks: readonly TaskSpec[];
   /** Passes over the data (default 1). */
@@ -146,6 +147,7 @@ function grid(n: number, value: number): number[][] {
 /** The largest number of tasks {@link groupTasks} searches exhaustively (Bell(10) = 115 975 partitions). */
 export const MAX_GROUPED_TASKS = 10;
 
+/** What {@link groupTasks} returns: the chosen groups and their total affinity. */
 export interface TaskGrouping {
   /** Task indices per group, each group ascending, groups ordered by their first task. */
   groups: number[][];

@@ -58,6 +58,7 @@ function column(z: Tensor, t: number): Tensor {
   return squeeze(slice(z, [null, [t, t + 1]]), 1);
 }
 
+/** The parts of a {@link CrossStitch} network: the task columns, the cross-stitch units and the towers. */
 export interface CrossStitchParts {
   /** Per task, its column's Linear layers (every column has the same sizes). */
   columns: Record<string, Linear[]>;

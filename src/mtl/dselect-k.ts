@@ -49,6 +49,7 @@ const withExtraLoss = customOp({
   },
 });
 
+/** Options of a {@link DSelectKGate}: the smooth step's width and the optional entropy term. */
 export interface DSelectKGateOptions {
   /** Width of the smooth step's polynomial region (default 1, the authors' default). */
   gamma?: number;
