@@ -16,8 +16,14 @@ export const CONTROL = 0;
 const ARGS = 16;
 const ARG_STRIDE = 16;
 export const MAX_PARTS = 32;
-/** How long a thread spins on the control block before it sleeps (ms). */
-const SPIN_MS = 0.5;
+/**
+ * How long a thread spins on the control block before it sleeps (ms). A training step's products
+ * come in bursts with up to a few ms of single-threaded work between them (losses, small heads,
+ * the optimiser); a worker that slept through such a gap is woken late, and measured on the
+ * reference train step, spinning 0.5 ms left the second thread idle (2 threads as fast as 1),
+ * 2–5 ms made it pay. OpenMP runtimes spin far longer by default.
+ */
+const SPIN_MS = 5;
 /** Bytes the control block needs at address CONTROL. */
 export const CONTROL_BYTES = (ARGS + ARG_STRIDE * MAX_PARTS) * 4;
 
