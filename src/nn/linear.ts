@@ -1,9 +1,9 @@
 /**
  * The fully connected layer, y = x·Wᵀ + b with W stored [out, in] like PyTorch, as ONE recorded op.
  * Forward: one kernel call, x·Wᵀ with the transB flag, the bias (and an optional ReLU) fused into its
- * store. Backward, with no transpose materialised:
- *   dX = dY·W (plain kernel call), dW = dYᵀ·X (transA flag), db = column sums of dY.
- * The only allocations are the output and one array per gradient.
+ * store. Backward, one backend call (src/backend/linear.ts) with no transpose materialised:
+ *   dX = dY·W, dW = dYᵀ·X (transA flag), db = column sums of dY, dY masked first by a fused ReLU.
+ * The only allocations are the output and one array per gradient, handed to the engine as fresh.
  */
 import { freshGrad } from '../autograd/engine.js';
 import { defineOp, expectTensor } from '../autograd/graph.js';
@@ -39,7 +39,7 @@ export function linear(
   const rows = sizeOfLeading(x.shape);
   const dtype = x.dtype;
   // out[rows, outF] = x[rows, inF] · W[outF, inF]ᵀ + b, then ReLU.
-  const out = product(dtype, x.data, weight.data, rows, outF, inF, false, true, b?.data ?? null, relu);
+  const out = forwardProduct(dtype, x.data, weight.data, rows, outF, inF, b?.data ?? null, relu);
   const shape = [...x.shape.slice(0, -1), outF];
   const parents = b !== null ? [x, weight, b] : [x, weight];
   return defineOp(relu ? 'linear+relu' : 'linear', out, shape, parents, (g) => {
@@ -96,32 +96,30 @@ function checkLinear(x: Tensor, weight: Tensor, b: Tensor | null, options: Linea
   return act === 'relu';
 }
 
-/** A new [m, n] array holding op(A)·op(B) (+ bias, ReLU). */
-function product(
+/** A new [rows, outF] array holding x·Wᵀ (+ bias, ReLU). */
+function forwardProduct(
   dtype: DType,
-  a: Storage,
-  b: Storage,
-  m: number,
-  n: number,
-  k: number,
-  transA: boolean,
-  transB: boolean,
-  bias: Storage | null = null,
-  relu = false,
+  x: Storage,
+  w: Storage,
+  rows: number,
+  outF: number,
+  inF: number,
+  bias: Storage | null,
+  relu: boolean,
 ): Storage {
-  const c = allocate(dtype, m * n);
+  const c = allocate(dtype, rows * outF);
   gemm({
-    a,
+    a: x,
     aOffset: 0,
-    b,
+    b: w,
     bOffset: 0,
     c,
     cOffset: 0,
-    m,
-    n,
-    k,
-    transA,
-    transB,
+    m: rows,
+    n: outF,
+    k: inF,
+    transA: false,
+    transB: true,
     accumulate: false,
     bias,
     relu,
