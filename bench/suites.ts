@@ -9,6 +9,7 @@ import type { Suite } from './harness.js';
 import { linearSuite } from './linear.js';
 import { loadTableSuite } from './load-table.js';
 import { matmulSuite } from './matmul.js';
+import { methodCostSuite } from './method-cost.js';
 import { mtlScalingSuite } from './mtl-scaling.js';
 import { trainStepSuite } from './train-step.js';
 
@@ -18,5 +19,6 @@ export const suites: readonly Suite[] = [
   elementwiseSuite,
   trainStepSuite,
   mtlScalingSuite,
+  methodCostSuite,
   loadTableSuite,
 ];
