@@ -17,8 +17,10 @@ import {
   UW,
   type Weighting,
 } from '../../src/mtl/index.js';
+import { createWeighting, WEIGHTING_NAMES, WEIGHTINGS } from '../../src/mtl/registry.js';
 import { barChart, lineChart, paragraph, type ReportSection } from '../../src/report/index.js';
 import {
+  type Context,
   containsZero,
   type Experiment,
   fmtDelta,
@@ -78,68 +80,97 @@ const METHODS: (() => Weighting)[] = [
   () => new NashMTL(),
 ];
 
-export const methods: Experiment<MethodsResult> = {
-  name: 'methods',
-  summary:
-    'multi-task vs single-task and every weighting method on the same repeated splits, with intervals and ms/step',
-  run(ctx) {
-    const study = ctx.penguins;
-    const splits = study.seeds.map((seed) => study.split(seed));
-    const stl = splits.map((s) => baselines(study, s, 1, ctx.quick));
-    // Splits outside, methods inside, every run trained afresh: each method is timed in the same phase of the
-    // process (the machine's load drifts), and none records gradient conflict.
-    const rows = METHODS.map((make) => ({ name: make().name, runs: [] as MtlRun[] }));
-    splits.forEach((s, i) => {
-      ctx.progress(`methods: ${METHODS.length} methods on split ${i + 1}/${splits.length}`);
-      METHODS.forEach((make, m) => rows[m].runs.push(multiTask(study, s, 1, ctx.quick, make, true)));
-    });
-    const ew = rows[0].runs;
-    const tasks: MethodsResult['comparison']['tasks'] = {};
-    for (const t of study.tasks) {
-      tasks[t.name] = {
-        metric: HEADLINE[t.name].metric,
-        mtl: headlineSummary(
-          t.name,
-          ew.map((r) => r.headline[t.name]),
-        ),
-        stl: headlineSummary(
-          t.name,
-          stl.map((b) => b[t.name].headline[t.name]),
-        ),
-      };
-    }
-    const first = ew[0].history;
-    return {
-      seeds: study.seeds,
-      comparison: { deltaM: summary(ew.map((r) => r.deltaM)), tasks },
-      methods: rows.map(({ name, runs }) => ({
-        name,
-        repeats: runs.length,
-        deltaM: summary(runs.map((r) => r.deltaM)),
-        vsEW: summary(runs.map((r, i) => r.deltaM - ew[i].deltaM)),
-        msPerStep: runs.reduce((s, r) => s + r.ms, 0) / runs.reduce((s, r) => s + r.steps, 0),
-        tasks: headlineSummaries(
-          study.tasks,
-          runs.map((r) => r.headline),
-        ),
-      })),
-      trainingCurve: {
-        seed: study.seeds[0],
-        bestEpoch: first.bestEpoch,
-        epochs: first.epochs.map((e) => ({
-          train: e.trainLoss,
-          validation: Object.fromEntries(Object.entries(e.validation ?? {}).map(([k, m]) => [k, m.loss])),
-        })),
-      },
+/** The demo's methods: the twelve the report compares (EW first: its runs are the comparison). */
+export const methods = methodsExperiment(
+  'methods',
+  'multi-task vs single-task and the weighting methods on the same repeated splits, with intervals and ms/step',
+  METHODS,
+);
+
+/**
+ * Every method of the registry (EW first), each with its example options sized for the three penguin tasks:
+ * the same protocol as `methods`, too long for the demo's time budget, so an experiment of its own.
+ */
+export const allMethods = methodsExperiment(
+  'all-methods',
+  'every registry weighting method on the same repeated splits as the demo, with intervals and ms/step',
+  WEIGHTING_NAMES.map((name) => () => createWeighting(registrySpec(name), { seed: 7 })),
+);
+
+function registrySpec(name: string): string {
+  const entry = WEIGHTINGS[name as keyof typeof WEIGHTINGS] as { example?: string };
+  return entry.example ?? name;
+}
+
+function methodsExperiment(
+  name: string,
+  summaryText: string,
+  list: readonly (() => Weighting)[],
+): Experiment<MethodsResult> {
+  return {
+    name,
+    summary: summaryText,
+    run: (ctx) => runMethods(ctx, list),
+    print(res) {
+      return `${textTable(...comparisonTable(res))}\n   Δm = ${fmtDelta(res.comparison.deltaM)} %\n\n${textTable(...methodsTable(res))}\n   ${verdict(res)}`;
+    },
+    render(res) {
+      return renderMethods(res);
+    },
+  };
+}
+
+function runMethods(ctx: Context, METHODS: readonly (() => Weighting)[]): MethodsResult {
+  const study = ctx.penguins;
+  const splits = study.seeds.map((seed) => study.split(seed));
+  const stl = splits.map((s) => baselines(study, s, 1, ctx.quick));
+  // Splits outside, methods inside, every run trained afresh: each method is timed in the same phase of the
+  // process (the machine's load drifts), and none records gradient conflict.
+  const rows = METHODS.map((make) => ({ name: make().name, runs: [] as MtlRun[] }));
+  splits.forEach((s, i) => {
+    ctx.progress(`methods: ${METHODS.length} methods on split ${i + 1}/${splits.length}`);
+    METHODS.forEach((make, m) => rows[m].runs.push(multiTask(study, s, 1, ctx.quick, make, true)));
+  });
+  const ew = rows[0].runs;
+  const tasks: MethodsResult['comparison']['tasks'] = {};
+  for (const t of study.tasks) {
+    tasks[t.name] = {
+      metric: HEADLINE[t.name].metric,
+      mtl: headlineSummary(
+        t.name,
+        ew.map((r) => r.headline[t.name]),
+      ),
+      stl: headlineSummary(
+        t.name,
+        stl.map((b) => b[t.name].headline[t.name]),
+      ),
     };
-  },
-  print(res) {
-    return `${textTable(...comparisonTable(res))}\n   Δm = ${fmtDelta(res.comparison.deltaM)} %\n\n${textTable(...methodsTable(res))}\n   ${verdict(res)}`;
-  },
-  render(res) {
-    return renderMethods(res);
-  },
-};
+  }
+  const first = ew[0].history;
+  return {
+    seeds: study.seeds,
+    comparison: { deltaM: summary(ew.map((r) => r.deltaM)), tasks },
+    methods: rows.map(({ name, runs }) => ({
+      name,
+      repeats: runs.length,
+      deltaM: summary(runs.map((r) => r.deltaM)),
+      vsEW: summary(runs.map((r, i) => r.deltaM - ew[i].deltaM)),
+      msPerStep: runs.reduce((s, r) => s + r.ms, 0) / runs.reduce((s, r) => s + r.steps, 0),
+      tasks: headlineSummaries(
+        study.tasks,
+        runs.map((r) => r.headline),
+      ),
+    })),
+    trainingCurve: {
+      seed: study.seeds[0],
+      bestEpoch: first.bestEpoch,
+      epochs: first.epochs.map((e) => ({
+        train: e.trainLoss,
+        validation: Object.fromEntries(Object.entries(e.validation ?? {}).map(([k, m]) => [k, m.loss])),
+      })),
+    },
+  };
+}
 
 function fmtTask(name: string, s: Summary): string {
   return HEADLINE[name].metric === 'accuracy' ? fmtSummary(s, 1, 100) : fmtSummary(s, 0);

@@ -4,7 +4,7 @@ import { conflict } from '../demo/conflict.js';
 import { imbalance } from '../demo/imbalance.js';
 import { lambdaChoice } from '../demo/lambda.js';
 import { learningCurve } from '../demo/learning-curve.js';
-import { methods } from '../demo/methods.js';
+import { allMethods, methods } from '../demo/methods.js';
 import { mmoeSyntheticExperiment } from './mmoe-synthetic.js';
 
 export const EXPERIMENTS: readonly Experiment<unknown>[] = [
@@ -14,4 +14,5 @@ export const EXPERIMENTS: readonly Experiment<unknown>[] = [
   conflict,
   imbalance,
   mmoeSyntheticExperiment,
+  allMethods,
 ] as Experiment<unknown>[];

@@ -3,7 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allMethods } from '../../examples/demo/methods.js';
+import { context } from '../../examples/demo/runner.js';
 import { type DemoResult, renderDemo, runDemo } from '../../examples/demo.js';
+import { WEIGHTING_NAMES } from '../../src/mtl/registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mtlgrad-demo-'));
 const lines: string[] = [];
@@ -166,7 +169,21 @@ describe('npm run experiment', () => {
       stderr = err.stderr.toString();
     }
     expect(status).toBe(2);
-    for (const name of ['learning-curve', 'lambda', 'methods', 'mmoe-synthetic'])
+    for (const name of ['learning-curve', 'lambda', 'methods', 'mmoe-synthetic', 'all-methods'])
       expect(stderr).toContain(name);
   });
+});
+
+describe('the all-methods experiment', () => {
+  it('runs every registry method on the same splits, EW first, each with a finite Δm', () => {
+    const res = allMethods.run(context(true, () => {}));
+    expect(res.methods.map((m) => m.name)).toHaveLength(WEIGHTING_NAMES.length);
+    expect(res.methods[0].name).toBe('EW');
+    for (const m of res.methods) {
+      expect(m.repeats).toBe(res.seeds.length);
+      expectSummary(m.deltaM);
+    }
+    // EW's row is the comparison: the same runs.
+    expect(res.methods[0].deltaM).toEqual(res.comparison.deltaM);
+  }, 120_000);
 });
