@@ -111,8 +111,8 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: En
         );
       }
       const g = new Tensor(acc.data, t.shape);
-      const parentGrads = node.backward(g);
       const parents = node.parents;
+      const parentGrads = node.backward(g, (p) => ownedGrad(grads, parents[p]));
       for (let p = 0; p < parents.length; p++) {
         const parent = parents[p];
         const pg = parentGrads[p];
@@ -187,8 +187,15 @@ export function freshGrad(data: Storage, shape: readonly number[]): Tensor {
   return new Tensor(data, shape);
 }
 
+/** The gradient summed so far for `t` if the engine owns it (see GradTarget), else null. */
+function ownedGrad(grads: Map<Tensor, Accum>, t: Tensor | undefined): Storage | null {
+  const acc = t === undefined ? undefined : grads.get(t);
+  return acc?.owned === true ? acc.data : null;
+}
+
 function addGrad(grads: Map<Tensor, Accum>, t: Tensor, g: Storage): void {
   const acc = grads.get(t);
+  if (acc?.data === g && acc.owned) return; // the op added its gradient into the sum in place (GradTarget)
   if (acc === undefined) {
     // Borrow unless fresh: the array may belong to another tensor, so it is copied before any in-place add.
     grads.set(t, { data: g, owned: fresh.delete(g) });

@@ -18,7 +18,17 @@ export interface ReduceOptions {
  * parent (null where a parent needs none). A returned gradient may have the output's (broadcast)
  * shape; the engine reduces it to the parent's shape in one place.
  */
-export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
+export type BackwardFn = (grad: Tensor, into?: GradTarget) => (Tensor | null)[];
+
+/**
+ * Passed to a backward rule as its second argument: `into(i)` is the gradient already summed for
+ * input i when the engine owns it (an array no tensor holds), else null. A rule may add its own
+ * gradient for input i into that array in place and return a tensor over that same array; the
+ * engine then adds nothing more. This saves an allocation and a pass where an input feeds several
+ * ops (a trunk under several heads, a weight under a layer and the L2 penalty). Rules that ignore
+ * it lose nothing but that saving.
+ */
+export type GradTarget = (input: number) => Storage | null;
 
 /** A recorded op: the link from an output tensor back to its inputs. */
 export interface GraphNode {

@@ -20,13 +20,13 @@ function jsLinearBackward(args: LinearBackwardArgs): LinearGrads {
   const { dtype, w, x, rows, inF, outF } = args;
   const g = args.y === null ? args.g : reluMask(args.g, args.y);
   return {
-    dx: args.needDx ? product(dtype, g, w, rows, inF, outF, false) : null,
-    dw: args.needDw ? product(dtype, g, x, outF, inF, rows, true) : null,
+    dx: args.needDx ? product(dtype, g, w, rows, inF, outF, false, args.dxInto ?? null) : null,
+    dw: args.needDw ? product(dtype, g, x, outF, inF, rows, true, args.dwInto ?? null) : null,
     db: args.needDb ? columnSums(dtype, g, rows, outF) : null,
   };
 }
 
-/** A new [m, n] array holding op(A)·B. */
+/** op(A)·B [m, n] added into `into` when given, else in a new array. */
 function product(
   dtype: DType,
   a: Storage,
@@ -35,9 +35,11 @@ function product(
   n: number,
   k: number,
   transA: boolean,
+  into: Storage | null,
 ): Storage {
-  const c = allocate(dtype, m * n);
-  gemm({ a, aOffset: 0, b, bOffset: 0, c, cOffset: 0, m, n, k, transA, transB: false, accumulate: false });
+  const c = into ?? allocate(dtype, m * n);
+  const accumulate = into !== null;
+  gemm({ a, aOffset: 0, b, bOffset: 0, c, cOffset: 0, m, n, k, transA, transB: false, accumulate });
   return c;
 }
 

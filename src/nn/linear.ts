@@ -42,9 +42,12 @@ export function linear(
   const out = forwardProduct(dtype, x.data, weight.data, rows, outF, inF, b?.data ?? null, relu);
   const shape = [...x.shape.slice(0, -1), outF];
   const parents = b !== null ? [x, weight, b] : [x, weight];
-  return defineOp(relu ? 'linear+relu' : 'linear', out, shape, parents, (g) => {
+  return defineOp(relu ? 'linear+relu' : 'linear', out, shape, parents, (g, into) => {
     // Through the ReLU: dZ = dY where the output is positive, 0 elsewhere (PyTorch's subgradient at 0);
-    // dX = dZ·W, dW = dZᵀ·X, db = column sums of dZ: one backend call.
+    // dX = dZ·W, dW = dZᵀ·X, db = column sums of dZ: one backend call. dX and dW are added into the
+    // sums the engine already holds for x and W (a trunk under several heads, W under an L2 term).
+    const dxInto = x.requiresGrad ? (into?.(0) ?? null) : null;
+    const dwInto = weight.requiresGrad ? (into?.(1) ?? null) : null;
     const { dx, dw, db } = linearBackward({
       dtype,
       g: g.data,
@@ -57,14 +60,20 @@ export function linear(
       needDx: x.requiresGrad,
       needDw: weight.requiresGrad,
       needDb: b?.requiresGrad === true,
+      dxInto,
+      // x and W the same tensor: one sum, so dW gets an array of its own.
+      dwInto: dwInto === dxInto ? null : dwInto,
     });
-    const grads = [
-      dx === null ? null : freshGrad(dx, x.shape),
-      dw === null ? null : freshGrad(dw, weight.shape),
-    ];
+    const grads = [gradOver(dx, x.shape, dxInto), gradOver(dw, weight.shape, dwInto)];
     if (b !== null) grads.push(db === null ? null : freshGrad(db, b.shape));
     return grads;
   });
+}
+
+/** The gradient tensor over `data`: the engine's own sum when it is `into`, else a fresh array. */
+function gradOver(data: Storage | null, shape: readonly number[], into: Storage | null): Tensor | null {
+  if (data === null) return null;
+  return data === into ? new Tensor(data, shape) : freshGrad(data, shape);
 }
 
 /** Validates the operands; returns whether the ReLU is fused. */

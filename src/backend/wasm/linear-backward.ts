@@ -33,9 +33,15 @@ export interface LinearBackwardArgs {
   needDx: boolean;
   needDw: boolean;
   needDb: boolean;
+  /**
+   * Sums dX and dW are added into in place (the engine's GradTarget), or null for new arrays. When
+   * given, the returned dx/dw are these same arrays.
+   */
+  dxInto?: Storage | null;
+  dwInto?: Storage | null;
 }
 
-/** New arrays for the gradients asked for, null for the others. */
+/** The gradients asked for (new arrays, or the `…Into` sums), null for the others. */
 export interface LinearGrads {
   dx: Storage | null;
   dw: Storage | null;
@@ -53,8 +59,10 @@ export function wasmLinearBackward(
   const w = args.w as Float32Array;
   const x = args.x as Float32Array;
   // dX[rows, inF] = G[rows, outF]·W[outF, inF];  dW[outF, inF] = G[rows, outF]ᵀ·X[rows, inF]
-  const dxCall = product(g, w, rows, inF, outF, false);
-  const dwCall = product(g, x, outF, inF, rows, true);
+  const dxInto = (args.dxInto ?? null) as Float32Array | null;
+  const dwInto = (args.dwInto ?? null) as Float32Array | null;
+  const dxCall = product(g, w, rows, inF, outF, false, dxInto !== null);
+  const dwCall = product(g, x, outF, inF, rows, true, dwInto !== null);
   // The two products run in one round, so each part has scratch of its own.
   const dxParts = args.needDx ? scratchParts(dxCall, pool) : null;
   const dwParts = args.needDw ? scratchParts(dwCall, pool, dxParts?.end) : null;
@@ -82,6 +90,8 @@ export function wasmLinearBackward(
   }
   if (dxParts !== null) v.set(w.subarray(0, outF * inF), at.w / 4);
   if (dwParts !== null) v.set(x.subarray(0, rows * inF), at.x / 4);
+  if (dxParts !== null && dxInto !== null) v.set(dxInto, at.dx / 4);
+  if (dwParts !== null && dwInto !== null) v.set(dwInto, at.dw / 4);
   const out: LinearGrads = { dx: null, dw: null, db: null };
   if (args.needDb) {
     kernels.linear.colSums(at.g, rows, outF, at.db);
@@ -93,9 +103,17 @@ export function wasmLinearBackward(
   if (dwParts !== null)
     products.push({ call: dwCall, plan: { parts: dwParts.parts, at: layout(at.g, at.x, at.dw) } });
   runStaged(kernels, pool, products);
-  if (dxParts !== null) out.dx = v.slice(at.dx / 4, at.dx / 4 + rows * inF);
-  if (dwParts !== null) out.dw = v.slice(at.dw / 4, at.dw / 4 + outF * inF);
+  if (dxParts !== null) out.dx = copyOut(v, at.dx, rows * inF, dxInto);
+  if (dwParts !== null) out.dw = copyOut(v, at.dw, outF * inF, dwInto);
   return out;
+}
+
+/** `floats` floats at byte address `at`, into `into` when given, else into a new array. */
+function copyOut(v: Float32Array, at: number, floats: number, into: Float32Array | null): Float32Array {
+  const src = v.subarray(at / 4, at / 4 + floats);
+  if (into === null) return src.slice();
+  into.set(src);
+  return into;
 }
 
 /** A product's operand addresses (no bias; `end` is unused once planned). */
@@ -103,7 +121,10 @@ function layout(a: number, b: number, c: number): Layout {
   return { a, b, c, bias: 0, end: 0 };
 }
 
-/** C[m, n] = op(A)·B over staged operands (the arrays only describe them; nothing is copied from them). */
+/**
+ * C[m, n] (+)= op(A)·B over staged operands (the arrays only describe them; nothing is copied from
+ * them).
+ */
 function product(
   a: Float32Array,
   b: Float32Array,
@@ -111,6 +132,7 @@ function product(
   n: number,
   k: number,
   transposeA: boolean,
+  accumulate: boolean,
 ): GemmCall {
   const none = new Float32Array(0);
   return {
@@ -125,7 +147,7 @@ function product(
     k,
     transposeA,
     transposeB: false,
-    accumulate: false,
+    accumulate,
     bias: null,
     relu: false,
   };
