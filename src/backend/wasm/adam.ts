@@ -56,13 +56,37 @@ export interface FmaLocals {
   /** The low half's result while the high half is computed. */
   half: Local;
   zero: Local;
+  /** The float64 sums of lanes 0–1 and 2–3 (the fast path's). */
+  sLow: Local;
+  sHigh: Local;
+  /** Constants of the midpoint test: the 29 bits below float32's precision, their midpoint pattern. */
+  lowBits: Local;
+  midpoint: Local;
+  /** Float32's smallest normal magnitude, 2^-126, in both f64 lanes. */
+  tiny: Local;
 }
 
-/** Declares the fused multiply-add's scratch locals (and sets its zero vector). */
+/** Two equal 64-bit lanes as the 16 bytes of a v128 constant. */
+function i64x2Bytes(v: bigint): Uint8Array {
+  const out = new Uint8Array(16);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, v, true);
+  view.setBigUint64(8, v, true);
+  return out;
+}
+
+/** Declares the fused multiply-add's scratch locals and sets its constants. */
 export function fmaLocals(c: Code): FmaLocals {
   const names = ['a', 'b', 'c', 'p', 's', 'r', 't', 'e', 'lo', 'half', 'zero'] as const;
   const L = Object.fromEntries(names.map((k) => [k, c.local('v128')])) as unknown as FmaLocals;
+  for (const k of ['sLow', 'sHigh', 'lowBits', 'midpoint', 'tiny'] as const) L[k] = c.local('v128');
   c.f32Const(0).f32x4Splat().localSet(L.zero);
+  c.v128Const(i64x2Bytes(0x1fffffffn)).localSet(L.lowBits);
+  c.v128Const(i64x2Bytes(0x10000000n)).localSet(L.midpoint);
+  const tiny = new Uint8Array(16);
+  new DataView(tiny.buffer).setFloat64(0, 2 ** -126, true);
+  new DataView(tiny.buffer).setFloat64(8, 2 ** -126, true);
+  c.v128Const(tiny).localSet(L.tiny);
   return L;
 }
 
@@ -100,8 +124,8 @@ function emitFma2(c: Code, L: FmaLocals): void {
   c.v128AndNot().v128Bitselect();
 }
 
-/** out = fma32(a, b, acc) on four float32 lanes (f32x4 locals; out may be one of the inputs). */
-export function emitFma4(c: Code, L: FmaLocals, a: Local, b: Local, acc: Local, out: Local): void {
+/** The exact emulation of out = fma32(a, b, acc), two lanes at a time with the tie test. */
+function emitExactFma4(c: Code, L: FmaLocals, a: Local, b: Local, acc: Local, out: Local): void {
   for (const high of [false, true]) {
     widen(c, a, high);
     c.localSet(L.a);
@@ -113,10 +137,56 @@ export function emitFma4(c: Code, L: FmaLocals, a: Local, b: Local, acc: Local, 
     c.f32x4DemoteF64x2Zero();
     if (!high) c.localSet(L.half);
   }
-  // Lanes 0–1 of the low half's result and of the high half's, joined.
+  joinHalves(c, L, out);
+}
+
+/** out = the low half's two float32 results (L.half) then the two on the stack. */
+function joinHalves(c: Code, L: FmaLocals, out: Local): void {
   c.localSet(L.lo);
   c.localGet(L.half).localGet(L.lo);
   c.i8x16Shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]).localSet(out);
+}
+
+/**
+ * Pushes, per f64 lane of `s`, all ones where rounding s to float32 might not be the fused result:
+ * s sits exactly halfway between two floats (its 29 bits below float32's precision are 1000…0), or
+ * is a nonzero value below float32's normal range (where float32 has fewer bits). Elsewhere the
+ * nearest float32 to s is the nearest to the exact a·b + c too: the exact value is within half a
+ * float64 ulp of s, and the nearest float32 to s is further from any midpoint than that.
+ */
+function emitHardLanes(c: Code, L: FmaLocals, s: Local): void {
+  c.localGet(s).localGet(L.lowBits).v128And().localGet(L.midpoint).i64x2Eq();
+  c.localGet(s).f64x2Abs().localGet(L.tiny).f64x2Lt();
+  c.localGet(s).localGet(L.zero).f64x2Ne().v128And();
+  c.v128Or();
+}
+
+/**
+ * out = fma32(a, b, acc) on four float32 lanes (f32x4 locals; out may be one of the inputs). The
+ * float64 sum a·b + c (the product is exact) rounded once more to float32 is the answer unless a
+ * lane is hard (emitHardLanes), which random data almost never gives: then all four lanes take the
+ * exact emulation.
+ */
+export function emitFma4(c: Code, L: FmaLocals, a: Local, b: Local, acc: Local, out: Local): void {
+  for (const [high, s] of [
+    [false, L.sLow],
+    [true, L.sHigh],
+  ] as const) {
+    widen(c, a, high);
+    widen(c, b, high);
+    c.f64x2Mul();
+    widen(c, acc, high);
+    c.f64x2Add().localSet(s);
+  }
+  emitHardLanes(c, L, L.sLow);
+  emitHardLanes(c, L, L.sHigh);
+  c.v128Or().v128AnyTrue().if();
+  emitExactFma4(c, L, a, b, acc, out);
+  c.else();
+  c.localGet(L.sLow).f32x4DemoteF64x2Zero().localSet(L.half);
+  c.localGet(L.sHigh).f32x4DemoteF64x2Zero();
+  joinHalves(c, L, out);
+  c.end();
 }
 
 function emitAdam(c: Code, o: AdamKernelOptions): void {

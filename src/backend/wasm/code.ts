@@ -252,6 +252,28 @@ export class Code {
   v128Xor(): this {
     return this.simd(0x51);
   }
+  v128Or(): this {
+    return this.simd(0x50);
+  }
+  /** 1 (i32) when any bit of the vector is set, else 0. */
+  v128AnyTrue(): this {
+    return this.simd(0x53);
+  }
+  /** A constant vector: its 16 bytes, little-endian lane order. */
+  v128Const(bytes: ArrayLike<number>): this {
+    if (bytes.length !== 16) throw new RangeError('Code.v128Const: expected 16 bytes');
+    return this.simd(0x0c, ...Array.from(bytes, (b) => b & 0xff));
+  }
+  /** Lane-wise 64-bit integer equality: all ones where equal. */
+  i64x2Eq(): this {
+    return this.simd(0xd6);
+  }
+  f64x2Abs(): this {
+    return this.simd(0xec);
+  }
+  f64x2Lt(): this {
+    return this.simd(0x49);
+  }
   /** (a & mask) | (b & ~mask), operands pushed as a, b, mask. */
   v128Bitselect(): this {
     return this.simd(0x52);

@@ -85,6 +85,54 @@ describe.runIf(simd)('wasm fma32 emulation', () => {
     );
   });
 
+  it('is correctly rounded where the result is subnormal or crosses into the normal range', () => {
+    // |a·b| near 2^-130 .. 2^-120: float32 keeps fewer bits there, so float64 rounding alone can be wrong.
+    const tinyF = fc.float({ min: 2 ** -66, max: 2 ** -60, noNaN: true });
+    const signed = fc.tuple(tinyF, fc.boolean()).map(([x, neg]) => (neg ? -x : x));
+    const tinyC = fc.float({ min: -(2 ** -120), max: 2 ** -120, noNaN: true });
+    const lanes = (arb: fc.Arbitrary<number>) => fc.array(arb, { minLength: 4, maxLength: 4 });
+    fc.assert(
+      fc.property(lanes(signed), lanes(signed), lanes(tinyC), (a, b, c) => {
+        const got = fma(a, b, c);
+        for (let i = 0; i < 4; i++) expect(got[i]).toBe(exact32(a[i], b[i], c[i]));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('breaks ties on the subnormal grid, where float32 has fewer bits than in the normal range', () => {
+    // a·b = 2^-150 − i²·2^-196 (just under half the smallest subnormal); c an odd multiple of 2^-149
+    // near 2^-127. In float64 the sum lands exactly halfway between two subnormals; the exact value
+    // is just below, so the fused result is c, where rounding the float64 sum gives c + 2^-149.
+    const c = (2 ** 22 + 1) * 2 ** -149;
+    for (const i of [1, 3, 1000]) {
+      const a = Math.fround(2 ** -75 * (1 + i * 2 ** -23));
+      const b = Math.fround(2 ** -75 * (1 - i * 2 ** -23));
+      const got = fma([a, -a, a, a], [b, b, b, 1], [c, -c, 0.5, 0.25]);
+      expect(got[0]).toBe(c);
+      expect(got[1]).toBe(-c);
+      expect(Array.from(got)).toEqual(
+        [0, 1, 2, 3].map((l) => exact32([a, -a, a, a][l], [b, b, b, 1][l], [c, -c, 0.5, 0.25][l])),
+      );
+    }
+  });
+
+  it('rounds every lane right when only one lane of four is a tie', () => {
+    const a = Math.fround(1 + 2 ** -12);
+    const hi = Math.fround(1 + 2 ** -11 + 2 ** -23);
+    for (let tieLane = 0; tieLane < 4; tieLane++) {
+      const x = [1.5, -2.25, 3.125, 0.75];
+      const y = [0.3, 0.7, -1.1, 2.9].map(Math.fround);
+      const z = [0.1, -0.2, 0.3, -0.4].map(Math.fround);
+      x[tieLane] = a;
+      y[tieLane] = a;
+      z[tieLane] = 2 ** -80;
+      const got = fma(x, y, z);
+      for (let i = 0; i < 4; i++) expect(got[i]).toBe(exact32(x[i], y[i], z[i]));
+      expect(got[tieLane]).toBe(hi);
+    }
+  });
+
   it('keeps IEEE semantics: infinities, NaN, overflow, signed zero', () => {
     const got = fma([Number.POSITIVE_INFINITY, Number.NaN, 3e38, -0], [2, 2, 10, 1], [1, 1, 0, -0]);
     expect(got[0]).toBe(Number.POSITIVE_INFINITY);
