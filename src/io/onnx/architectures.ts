@@ -158,6 +158,7 @@ function dselectGate(g: OnnxGraph, gate: DSelectKGate, prefix: string, x: string
     }
   }
   const z = linearNode(g, gate.zLogits, `${prefix}.zLogits`, x); // [N, k·m]
+  // [N, k, m, 1] (Reshape's 0 keeps the symbolic batch), so each bit broadcasts over the E experts.
   const s = smoothStepNodes(
     g,
     g.node('Reshape', [z, g.int64Constant('shape', [0, k, m, 1], [4])]),
