@@ -1,7 +1,13 @@
 export { bfloat16ToNumber, float16ToNumber } from './half.js';
 export { ONNX_OPSET, type OnnxOptions, toOnnx } from './onnx/index.js';
 export { type PytorchPreprocessing, type ToPytorchOptions, toPytorch } from './pytorch-module.js';
-export { describeModel, type LayerSpec, type ModelSpec, type PartSpec } from './pytorch-spec.js';
+export {
+  type DSelectKGateSpec,
+  describeModel,
+  type LayerSpec,
+  type ModelSpec,
+  type PartSpec,
+} from './pytorch-spec.js';
 export {
   DEFAULT_MAX_HEADER_BYTES,
   type DecodedSafetensors,

@@ -27,8 +27,9 @@ export interface ToPytorchOptions {
   preprocessing?: PytorchPreprocessing;
 }
 
-// The Python classes mirror src/nn/mlp.ts, src/mtl/architectures.ts, extraction.ts and ple.ts: the attribute names
-// are the state-dict path segments, so `load_state_dict(strict=True)` checks every key and shape.
+// The Python classes mirror src/nn/mlp.ts, src/mtl/architectures.ts, dselect-k.ts, cross-stitch.ts, extraction.ts and
+// ple.ts: the attribute names are the state-dict path segments, so `load_state_dict(strict=True)` checks every key
+// and shape.
 const LIBRARY = `import json
 import struct
 
@@ -110,6 +111,100 @@ class MMoE(nn.Module):
         return {t: self.heads[t](mix(self.gates[t](x), z)) for t in self.tasks}
 
 
+def smooth_step(t, gamma):
+    """0 below -gamma/2, 1 above gamma/2, -2u^3/gamma^3 + 3u/(2 gamma) + 1/2 between (u = t clamped there)."""
+    u = t.clamp(-gamma / 2, gamma / 2)
+    return u.pow(3) * (-2 / gamma**3) + u * (3 / (2 * gamma)) + 0.5
+
+
+class DSelectKGate(nn.Module):
+    """Expert weights [N, E]: k single-expert selectors (smooth-step bits over binary codes) mixed by a softmax."""
+
+    def __init__(self, spec):
+        super().__init__()
+        self.k, self.gamma, self.entropy_reg = spec["k"], spec["gamma"], spec["entropyReg"]
+        self.zLogits = part(spec["zLogits"])
+        self.wLogits = part(spec["wLogits"])
+        experts, bits = spec["experts"], spec["zLogits"]["outputs"] // spec["k"]
+        self.bits = bits
+        codes = [[(e >> (bits - 1 - b)) & 1 for e in range(experts)] for b in range(bits)]
+        # Expert e's code, most significant bit first; not a state-dict entry (it is not one of ours).
+        self.register_buffer("codes", torch.tensor(codes, dtype=torch.float32), persistent=False)
+
+    def selectors(self, x):
+        """[N, k, E]: selector j's weight on expert e is the product over bits b of (S_jb if code_eb else 1 - S_jb)."""
+        s = smooth_step(self.zLogits(x).reshape(x.shape[0], self.k, self.bits, 1), self.gamma)
+        return ((1 - self.codes) + (2 * self.codes - 1) * s).prod(2)
+
+    def forward(self, x):
+        return (self.selectors(x) * torch.softmax(self.wLogits(x), -1).unsqueeze(2)).sum(1)
+
+    def extra_loss(self, x):
+        """The training term mtlgrad adds: the entropy term, and sum 1/sum_e s when E is not a power of two."""
+        s = self.selectors(x)
+        loss = s.new_zeros(())
+        if self.entropy_reg > 0:
+            loss = loss - self.entropy_reg * (s * torch.log(s + 1e-6)).sum()
+        if self.codes.shape[1] != 2**self.bits:
+            loss = loss + (1 / s.sum(-1)).sum()
+        return loss
+
+
+class DSelectK(nn.Module):
+    def __init__(self, spec):
+        super().__init__()
+        self.tasks = spec["tasks"]
+        self.experts = nn.ModuleList(part(s) for s in spec["experts"])
+        self.gates = nn.ModuleDict({t: DSelectKGate(g) for t, g in spec["gates"].items()})
+        self.heads = parts(spec["heads"])
+
+    def forward(self, x):
+        z = torch.stack([e(x) for e in self.experts], 1)
+        return {t: self.heads[t]((z * self.gates[t](x).unsqueeze(2)).sum(1)) for t in self.tasks}
+
+    def extra_loss(self, x):
+        """The gates' training terms, summed: add it to the task losses, as mtlgrad does in training mode."""
+        return sum(self.gates[t].extra_loss(x) for t in self.tasks)
+
+
+class CrossStitchUnit(nn.Module):
+    """out[:, i] = sum_j alpha_ij * in[:, j] over columns stacked [N, T, H]; alpha starts at 0.9 on the diagonal."""
+
+    def __init__(self, columns, self_weight=0.9):
+        super().__init__()
+        if columns == 1:
+            alpha = torch.ones(1, 1)
+        else:
+            alpha = torch.full((columns, columns), (1 - self_weight) / (columns - 1))
+            alpha.fill_diagonal_(self_weight)
+        self.alpha = nn.Parameter(alpha)
+
+    def forward(self, z):
+        return torch.matmul(self.alpha, z)
+
+
+class CrossStitch(nn.Module):
+    def __init__(self, spec):
+        super().__init__()
+        self.tasks = spec["tasks"]
+        self.columns = nn.ModuleDict({t: nn.ModuleList(part(s) for s in spec["columns"][t]) for t in self.tasks})
+        depth = len(spec["columns"][self.tasks[0]])
+        self.units = nn.ModuleList(CrossStitchUnit(len(self.tasks)) for _ in range(depth))
+        self.activation = ACTIVATIONS[spec["activation"]]
+        self.dropout = nn.Dropout(spec["dropout"])
+        self.towers = parts(spec["towers"])
+
+    def forward(self, x):
+        inputs = [x for _ in self.tasks]
+        last = len(self.units) - 1
+        for layer, unit in enumerate(self.units):
+            outs = [self.activation(self.columns[t][layer](inputs[i])) for i, t in enumerate(self.tasks)]
+            if layer < last:
+                outs = [self.dropout(h) for h in outs]
+            inputs = list(unit(torch.stack(outs, 1)).unbind(1))
+        return {t: self.towers[t](inputs[i]) for i, t in enumerate(self.tasks)}
+
+
 class ExtractionLayer(nn.Module):
     def __init__(self, spec):
         super().__init__()
@@ -173,7 +268,14 @@ class PLE(nn.Module):
         return extract(list(self.levels), self.towers, self.tasks, x)
 
 
-ARCHITECTURES = {"hard-sharing": HardSharing, "mmoe": MMoE, "cgc": CGC, "ple": PLE}
+ARCHITECTURES = {
+    "hard-sharing": HardSharing,
+    "mmoe": MMoE,
+    "dselect-k": DSelectK,
+    "cgc": CGC,
+    "ple": PLE,
+    "cross-stitch": CrossStitch,
+}
 
 SAFETENSORS_DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "BF16": torch.bfloat16}
 
@@ -261,8 +363,8 @@ function constants(spec: ModelSpec, preprocessing: PytorchPreprocessing | undefi
 }
 
 /**
- * Python source of a PyTorch module for `model` (HardSharing, MMoE, CGC or PLE built from Linear layers and
- * MLPs): `load_model("m.safetensors")` returns an `nn.Module` whose `forward(x)` gives a dict of task outputs
+ * Python source of a PyTorch module for `model` (HardSharing, MMoE, DSelectK, CGC, PLE or CrossStitch built from
+ * Linear layers and MLPs): `load_model("m.safetensors")` returns an `nn.Module` whose `forward(x)` gives a dict of task outputs
  * equal to ours, and whose `state_dict()` keys are our state-dict keys, so it can go on training in PyTorch.
  *
  * @example

@@ -10,6 +10,8 @@ import { noGrad } from '../autograd/grad-mode.js';
 import type { Tensor } from '../autograd/tensor.js';
 import { ValueError } from '../errors.js';
 import { HardSharing, MMoE } from '../mtl/architectures.js';
+import { CrossStitch } from '../mtl/cross-stitch.js';
+import { DSelectK, type DSelectKGate } from '../mtl/dselect-k.js';
 import type { ExtractionLayer } from '../mtl/extraction.js';
 import { CGC, PLE } from '../mtl/ple.js';
 import { ACTIVATION_NAMES, type ActivationName, activation } from '../nn/activations.js';
@@ -17,6 +19,7 @@ import { Linear, linear } from '../nn/linear.js';
 import { MLP } from '../nn/mlp.js';
 import type { Module } from '../nn/module.js';
 import { Rng } from '../tensor/rng.js';
+import { crossStitchActivation } from './cross-stitch-activation.js';
 
 /** A Linear layer, or an MLP whose hidden layers all use `activation` (null after the last layer: none). */
 export type PartSpec =
@@ -47,8 +50,36 @@ export type ModelSpec =
       gates: Record<string, PartSpec>;
       heads: Record<string, PartSpec>;
     }
+  | {
+      architecture: 'dselect-k';
+      tasks: string[];
+      experts: PartSpec[];
+      gates: Record<string, DSelectKGateSpec>;
+      heads: Record<string, PartSpec>;
+    }
   | { architecture: 'cgc'; tasks: string[]; extraction: LayerSpec; towers: Record<string, PartSpec> }
-  | { architecture: 'ple'; tasks: string[]; levels: LayerSpec[]; towers: Record<string, PartSpec> };
+  | { architecture: 'ple'; tasks: string[]; levels: LayerSpec[]; towers: Record<string, PartSpec> }
+  | {
+      architecture: 'cross-stitch';
+      tasks: string[];
+      /** Per task, its column's Linear layers; `units` cross-stitch units follow them, one per layer. */
+      columns: Record<string, PartSpec[]>;
+      /** After every column layer. */
+      activation: ActivationName;
+      /** Dropout probability after each column layer but the last (0: none). */
+      dropout: number;
+      towers: Record<string, PartSpec>;
+    };
+
+/** A DSelect-k gate: its two Linear layers, E experts, k selectors, the smooth step's γ and the entropy weight. */
+export interface DSelectKGateSpec {
+  experts: number;
+  k: number;
+  gamma: number;
+  entropyReg: number;
+  zLogits: PartSpec;
+  wLogits: PartSpec;
+}
 
 const PROBE_ROWS = 16;
 const WHERE = 'describeModel';
@@ -157,9 +188,50 @@ function checkTaskNames(tasks: readonly string[]): void {
       throw new ValueError(`${WHERE}: task name ${JSON.stringify(t)} must be non-empty and contain no '.'`);
 }
 
+function describeGate(gate: DSelectKGate, path: string): DSelectKGateSpec {
+  return {
+    experts: gate.experts,
+    k: gate.k,
+    gamma: gate.gamma,
+    entropyReg: gate.entropyReg,
+    zLogits: describePart(gate.zLogits, `${path}.zLogits`),
+    wLogits: describePart(gate.wLogits, `${path}.wLogits`),
+  };
+}
+
+function describeDSelectK(model: DSelectK): ModelSpec {
+  const tasks = [...model.taskNames];
+  checkTaskNames(tasks);
+  const gates: Record<string, DSelectKGateSpec> = {};
+  for (const t of tasks) gates[t] = describeGate(model.gates.modules[t] as DSelectKGate, `gates.${t}`);
+  return {
+    architecture: 'dselect-k',
+    tasks,
+    experts: [...model.experts].map((e, i) => describePart(e, `experts.${i}`)),
+    gates,
+    heads: describeDict(model.heads.modules, tasks, 'heads'),
+  };
+}
+
+function describeCrossStitch(model: CrossStitch): ModelSpec {
+  const tasks = [...model.taskNames];
+  checkTaskNames(tasks);
+  const columns: Record<string, PartSpec[]> = {};
+  for (const t of tasks)
+    columns[t] = [...model.columns.modules[t]].map((l, i) => describePart(l, `columns.${t}.${i}`));
+  return {
+    architecture: 'cross-stitch',
+    tasks,
+    columns,
+    activation: crossStitchActivation(model, WHERE),
+    dropout: model.dropout?.p ?? 0,
+    towers: describeDict(model.towers.modules, tasks, 'towers'),
+  };
+}
+
 /**
- * The structure of a HardSharing, MMoE, CGC or PLE model whose parts are Linear layers and MLPs (as their
- * `build` methods make them), with each MLP's activations.
+ * The structure of a HardSharing, MMoE, DSelectK, CGC, PLE or CrossStitch model whose parts are Linear layers and
+ * MLPs (as their `build` methods make them), with each MLP's activations.
  *
  * @throws ValueError for another model class, another kind of part, or an activation that is not one of ours.
  */
@@ -170,6 +242,9 @@ export function describeModel(model: Module<unknown, unknown>): ModelSpec {
     const heads = describeDict(model.heads.modules, tasks, 'heads');
     return { architecture: 'hard-sharing', tasks, trunk: describePart(model.trunk, 'trunk'), heads };
   }
+  // DSelectK extends MMoE: its gates are not softmax gates, so it is told apart first.
+  if (model instanceof DSelectK) return describeDSelectK(model);
+  if (model instanceof CrossStitch) return describeCrossStitch(model);
   if (model instanceof MMoE) {
     const tasks = [...model.taskNames];
     checkTaskNames(tasks);
@@ -196,5 +271,7 @@ export function describeModel(model: Module<unknown, unknown>): ModelSpec {
     return { architecture: 'ple', tasks, levels, towers };
   }
   const name = (model as object)?.constructor?.name ?? typeof model;
-  throw new ValueError(`${WHERE}: expected a HardSharing, MMoE, CGC or PLE model, got ${name}`);
+  throw new ValueError(
+    `${WHERE}: expected a HardSharing, MMoE, DSelectK, CGC, PLE or CrossStitch model, got ${name}`,
+  );
 }

@@ -18,6 +18,45 @@ if (!hasTorch)
 const FEATURES = ['x1', 'x2', 'noise level'];
 const TASKS = ['--task', 'shape:classification', '--task', 'flag:binary', '--task', 'value:regression'];
 
+/** `mtlgrad predict --json` on new.csv, and the module `py` under PyTorch on the same rows, agree to 1e-5. */
+async function expectPytorchMatchesPredict(
+  dir: string,
+  model: string,
+  py: string,
+  rows: string[][],
+): Promise<void> {
+  const pred = await run(['predict', '--model', model, '--data', 'new.csv', '--json'], { cwd: dir });
+  expect(pred.code, pred.stderr).toBe(0);
+  const predictions = JSON.parse(pred.stdout).predictions as {
+    tasks: Record<string, { value?: number; probabilities?: Record<string, number> }>;
+  }[];
+  const script = `
+import json, sys, torch
+sys.path.insert(0, ".")
+import ${py.slice(0, -3)} as m
+net = m.load_model(${JSON.stringify(model)}).eval()
+with torch.no_grad():
+    y = m.postprocess(net(m.preprocess(json.load(open("x.json")))))
+print(json.dumps({t: v.tolist() for t, v in y.items()}))
+`;
+  writeFileSync(join(dir, 'x.json'), JSON.stringify(rows.map((r) => r.slice(0, 3).map(Number))));
+  const out = spawnSync(PYTHON, ['-c', script], { cwd: dir, encoding: 'utf8' });
+  expect(out.status, out.stderr).toBe(0);
+  const y = JSON.parse(out.stdout) as Record<string, number[][]>;
+  const close = (a: number, b: number) =>
+    expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(b)));
+  expect(y.value.length).toBe(predictions.length);
+  predictions.forEach((p, i) => {
+    close(y.value[i][0], p.tasks.value.value as number);
+    const sig = 1 / (1 + Math.exp(-y.flag[i][0]));
+    close(sig, (p.tasks.flag.probabilities as Record<string, number>).yes);
+    const logits = y.shape[i];
+    const z = logits.map((l) => Math.exp(l - Math.max(...logits)));
+    const probs = Object.values(p.tasks.shape.probabilities as Record<string, number>);
+    z.forEach((e, k) => close(e / z.reduce((a, b) => a + b), probs[k]));
+  });
+}
+
 describe('mtlgrad export', () => {
   const { dir, cleanup } = tempDir();
   let rows: string[][];
@@ -61,37 +100,21 @@ describe('mtlgrad export', () => {
   it.skipIf(!hasTorch)(
     'preprocess → model → postprocess under PyTorch gives predict --json to 1e-5',
     async () => {
-      const pred = await run(['predict', '--model', 'm.safetensors', '--data', 'new.csv', '--json'], {
-        cwd: dir,
-      });
-      expect(pred.code, pred.stderr).toBe(0);
-      const predictions = JSON.parse(pred.stdout).predictions as {
-        tasks: Record<string, { value?: number; probabilities?: Record<string, number> }>;
-      }[];
-      const script = `
-import json, sys, torch
-sys.path.insert(0, ".")
-import model as m
-net = m.load_model("m.safetensors").eval()
-with torch.no_grad():
-    y = m.postprocess(net(m.preprocess(json.load(open("x.json")))))
-print(json.dumps({t: v.tolist() for t, v in y.items()}))
-`;
-      writeFileSync(join(dir, 'x.json'), JSON.stringify(rows.map((r) => r.slice(0, 3).map(Number))));
-      const py = spawnSync(PYTHON, ['-c', script], { cwd: dir, encoding: 'utf8' });
-      expect(py.status, py.stderr).toBe(0);
-      const out = JSON.parse(py.stdout) as Record<string, number[][]>;
-      const close = (a: number, b: number) =>
-        expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(b)));
-      predictions.forEach((p, i) => {
-        close(out.value[i][0], p.tasks.value.value as number);
-        const sig = 1 / (1 + Math.exp(-out.flag[i][0]));
-        close(sig, (p.tasks.flag.probabilities as Record<string, number>).yes);
-        const logits = out.shape[i];
-        const z = logits.map((l) => Math.exp(l - Math.max(...logits)));
-        const probs = Object.values(p.tasks.shape.probabilities as Record<string, number>);
-        z.forEach((e, k) => close(e / z.reduce((a, b) => a + b), probs[k]));
-      });
+      await expectPytorchMatchesPredict(dir, 'm.safetensors', 'model.py', rows);
     },
   );
+
+  it.each([
+    ['cross-stitch', ['--arch', 'cross-stitch', '--activation', 'gelu']],
+    ['dselect-k', ['--arch', 'dselect-k', '--experts', '3', '--k', '2', '--activation', 'softplus']],
+  ])('writes a %s model, which PyTorch runs with predict’s outputs', async (arch, flags) => {
+    const train = ['train', '--data', SHAPES, '--features', FEATURES.join(','), ...TASKS, ...FAST];
+    const r = await run([...train, ...flags, '--save', `${arch}.safetensors`, '--quiet'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const py = `${arch.replace('-', '_')}.py`;
+    const e = await run(['export', '--model', `${arch}.safetensors`, '--pytorch', py], { cwd: dir });
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stdout).toMatch(new RegExp(`^Wrote ${py.replace('.', '\\.')}: a PyTorch ${arch} module`));
+    if (hasTorch) await expectPytorchMatchesPredict(dir, `${arch}.safetensors`, py, rows);
+  });
 });

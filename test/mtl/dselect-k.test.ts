@@ -216,9 +216,8 @@ describe('DSelectK', () => {
       /DSelectK: the gate of task 'bin' must be a DSelectKGate over the 4 experts/,
     );
     expect(() => m.taskParameters('nope')).toThrow(/DSelectK: no task 'nope'/);
-    // A DSelectK is an MMoE subclass; the ONNX exporter must not take its gates for softmax gates.
-    expect(() => toOnnx(m)).toThrow(
-      /toOnnx: cannot export .*architectures with an ONNX form: HardSharing, MMoE/,
-    );
+    // A DSelectK is an MMoE subclass; the ONNX exporter must not take its gates for softmax gates: the graph is
+    // DSelectK's (test/io/onnx/architectures.test.ts runs it against predict).
+    expect(new TextDecoder().decode(toOnnx(m))).toContain('DSelectK');
   });
 });

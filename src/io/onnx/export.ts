@@ -54,9 +54,10 @@ const ONNX_OPTIONS = [
 
 /**
  * The model as the bytes of an ONNX ModelProto (opset 17): Gemm for Linear layers, Relu/Tanh/Sigmoid/LeakyRelu/
- * Softplus and GELU decomposed with Erf, Softmax gates for mixtures of experts. HardSharing, MMoE, CGC and PLE
- * export; their parts may be Linear, MLP, LayerNorm, Sequential, Dropout or activation modules. The outputs
- * equal `predict(model, x)` up to float32 rounding.
+ * Softplus and GELU decomposed with Erf, Softmax gates for mixtures of experts, DSelect-k gates from Clip (the
+ * smooth step) and constant code tables, cross-stitch units as a MatMul by α. HardSharing, MMoE, DSelectK, CGC,
+ * PLE and CrossStitch export; their parts may be Linear, MLP, LayerNorm, Sequential, Dropout or activation
+ * modules. The outputs equal `predict(model, x)` up to float32 rounding.
  *
  * @throws ValueError for an architecture, layer or activation with no ONNX form, or bad options.
  */

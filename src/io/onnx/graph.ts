@@ -2,9 +2,10 @@
 import type { Tensor } from '../../autograd/tensor.js';
 import type { AttributeValue, NodeSpec, TensorSpec } from './proto.js';
 
-/** Attribute constructors: `{axis: int(-1)}`, `{alpha: float(0.01)}`. */
+/** Attribute constructors: `{axis: int(-1)}`, `{alpha: float(0.01)}`, `{axes: ints([2])}`. */
 export const int = (value: number): AttributeValue => ({ type: 'int', value });
 export const float = (value: number): AttributeValue => ({ type: 'float', value });
+export const ints = (value: readonly number[]): AttributeValue => ({ type: 'ints', value });
 
 export class OnnxGraph {
   readonly nodes: NodeSpec[] = [];
@@ -62,9 +63,14 @@ export class OnnxGraph {
 
   /** An int64 vector of axes (Unsqueeze and ReduceSum take them as an input since opset 13). */
   axesConstant(values: readonly number[]): string {
-    return this.memo(`axes ${values.join(',')}`, () => {
-      const name = this.unique('axes');
-      this.initializers.push({ name, dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
+    return this.int64Constant('axes', values, [values.length]);
+  }
+
+  /** An int64 constant (a shape, an index), shared by every node that uses the same base, values and dims. */
+  int64Constant(base: string, values: readonly number[], dims: readonly number[]): string {
+    return this.memo(`${base} ${values.join(',')} [${dims.join(',')}]`, () => {
+      const name = this.unique(base);
+      this.initializers.push({ name, dims, data: BigInt64Array.from(values.map(BigInt)) });
       return name;
     });
   }

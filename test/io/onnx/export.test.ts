@@ -12,7 +12,7 @@ import { Sequential } from '../../../src/nn/containers.js';
 import { Linear } from '../../../src/nn/linear.js';
 import { MLP } from '../../../src/nn/mlp.js';
 import { Rng } from '../../../src/tensor/rng.js';
-import { runOnnx } from './runtime.js';
+import { expectSameOutputs, runOnnx } from './runtime.js';
 
 const TASKS: TaskSpec[] = [
   { name: 'species', kind: 'classification', classes: 3 },
@@ -72,20 +72,6 @@ const build: Record<string, (activation: BuildOptions['activation'], rng: Rng) =
       rng,
     }),
 };
-
-/** Every output of ONNX Runtime equals predict's, elementwise within 1e-5, with the same shape. */
-async function expectSameOutputs(model: MultiTaskModel, x: Tensor): Promise<void> {
-  const expected = predict(model, x);
-  const got = await runOnnx(toOnnx(model), Float32Array.from(x.data), [x.shape[0], x.shape[1]]);
-  expect(Object.keys(got).sort()).toEqual([...model.taskNames].sort());
-  for (const t of model.taskNames) {
-    expect(got[t].dims, t).toEqual(expected[t].shape);
-    const e = expected[t].data;
-    let worst = 0;
-    for (let i = 0; i < e.length; i++) worst = Math.max(worst, Math.abs(got[t].data[i] - e[i]));
-    expect(worst, `${t}: largest difference`).toBeLessThan(1e-5);
-  }
-}
 
 describe('toOnnx runs in ONNX Runtime with the outputs of predict', () => {
   for (const [arch, make] of Object.entries(build)) {
@@ -156,7 +142,7 @@ describe('toOnnx options', () => {
 
   it('refuses what it cannot export, naming it', () => {
     expect(() => toOnnx({ taskNames: ['a'] } as never)).toThrow(
-      /cannot export .*HardSharing, MMoE, CGC, PLE/,
+      /cannot export .*HardSharing, DSelectK, MMoE, CGC, PLE, CrossStitch/,
     );
     expect(() => toOnnx(model, { output: 'probabilities' })).toThrow(/needs the task specs/);
     expect(() => toOnnx(model, { output: 'labels' as never })).toThrow(ValueError);
