@@ -4,12 +4,12 @@
  * gradient is summed back to its input's shape. After the sweep the graph is released.
  */
 import { AutogradError, DTypeError, fmtShape, ShapeError } from '../errors.js';
-import type { Storage } from '../tensor/dtype.js';
+import type { DType, Storage } from '../tensor/dtype.js';
 import { allocate } from '../tensor/dtype.js';
 import { sumToShape } from '../tensor/elementwise.js';
 import { broadcastShapes, sameShape } from '../tensor/shape.js';
 import { isGradEnabled, noGrad } from './grad-mode.js';
-import { type BackwardFn, Tensor } from './tensor.js';
+import { type BackwardFn, type GradSums, type ScaledSum, Tensor } from './tensor.js';
 
 /**
  * Wraps the output of an op: when grad mode is on and some input requires grad, the result
@@ -33,9 +33,12 @@ export function recordOp(
 }
 
 interface Accum {
-  data: Storage;
+  /** The sum, or null while it is exactly `scaled` (one scaled gradient, not yet multiplied out). */
+  data: Storage | null;
   /** True when `data` belongs to the accumulator and may be added into in place. */
   owned: boolean;
+  scaled: ScaledSum | null;
+  dtype: DType;
 }
 
 /** Options of {@link Tensor.backward}. */
@@ -86,7 +89,7 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: En
   }
   const order = topoOrder(root);
   const grads = new Map<Tensor, Accum>();
-  grads.set(root, { data: rootGrad, owned: false });
+  grads.set(root, { data: rootGrad, owned: false, scaled: null, dtype: root.dtype });
   const retain = options.retainGraph === true;
   const only = options.onlyLeaves;
   noGrad(() => {
@@ -110,14 +113,18 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: En
             'pass {retainGraph: true} to the first backward to run through it twice',
         );
       }
-      const g = new Tensor(acc.data, t.shape);
+      const g = new Tensor(values(acc), t.shape);
       const parents = node.parents;
-      const parentGrads = node.backward(g, (p) => ownedGrad(grads, parents[p]));
+      const parentGrads = node.backward(g, gradSums(grads, parents));
       for (let p = 0; p < parents.length; p++) {
         const parent = parents[p];
         const pg = parentGrads[p];
         if (!parent.requiresGrad || pg === null || pg === undefined) continue;
-        addGrad(grads, parent, toParentShape(node.op, pg, parent, t));
+        const scale = scaledGrads.get(pg);
+        if (scale !== undefined && sameShape(pg.shape, parent.shape)) {
+          if (pg.dtype !== parent.dtype) toParentShape(node.op, pg, parent, t); // throws the dtype error
+          addScaled(grads, parent, { scale, base: pg.data });
+        } else addGrad(grads, parent, toParentShape(node.op, pg, parent, t));
       }
       if (!retain) release(t);
     }
@@ -187,18 +194,94 @@ export function freshGrad(data: Storage, shape: readonly number[]): Tensor {
   return new Tensor(data, shape);
 }
 
-/** The gradient summed so far for `t` if the engine owns it (see GradTarget), else null. */
-function ownedGrad(grads: Map<Tensor, Accum>, t: Tensor | undefined): Storage | null {
-  const acc = t === undefined ? undefined : grads.get(t);
-  return acc?.owned === true ? acc.data : null;
+/** Scaled gradients (see scaledGrad): the tensor over `base`, and its scale. */
+const scaledGrads = new WeakMap<Tensor, number>();
+
+/**
+ * @internal The gradient scale·base (for float32, each product rounded to float32; `scale` must then
+ * be a float32 value), which the engine keeps unmultiplied until something needs its values: an op
+ * further down may take it over and fuse it into its own work (GradSums.takeScaled). For the L2
+ * penalty, whose gradient λ·w the Linear layer's backward folds into dW.
+ */
+export function scaledGrad(scale: number, base: Storage, shape: readonly number[]): Tensor {
+  const t = new Tensor(base, shape);
+  scaledGrads.set(t, scale);
+  return t;
+}
+
+/** out[i] (+)= scale·base[i], each product rounded to out's dtype. */
+function addScaledInto(out: Storage, { scale, base }: ScaledSum, add: boolean): void {
+  const n = out.length;
+  if (out instanceof Float32Array) {
+    if (add) for (let i = 0; i < n; i++) out[i] += Math.fround(scale * base[i]);
+    else for (let i = 0; i < n; i++) out[i] = scale * base[i];
+  } else if (add) for (let i = 0; i < n; i++) out[i] += scale * base[i];
+  else for (let i = 0; i < n; i++) out[i] = scale * base[i];
+}
+
+/** The values of a sum, multiplying out a scaled one (which the accumulator then owns). */
+function values(acc: Accum): Storage {
+  if (acc.data === null) {
+    const data = allocate(acc.dtype, acc.scaled!.base.length);
+    addScaledInto(data, acc.scaled!, false);
+    acc.data = data;
+    acc.owned = true;
+    acc.scaled = null;
+  }
+  return acc.data;
+}
+
+/** What a backward rule sees of the sums of its inputs' gradients (GradSums). */
+function gradSums(grads: Map<Tensor, Accum>, parents: readonly Tensor[]): GradSums {
+  return {
+    into: (i) => {
+      const acc = parents[i] === undefined ? undefined : grads.get(parents[i]);
+      if (acc === undefined) return null;
+      const data = values(acc);
+      return acc.owned ? data : null;
+    },
+    takeScaled: (i) => {
+      const acc = parents[i] === undefined ? undefined : grads.get(parents[i]);
+      if (acc === undefined || acc.scaled === null) return null;
+      grads.delete(parents[i]);
+      return acc.scaled;
+    },
+  };
+}
+
+function addScaled(grads: Map<Tensor, Accum>, t: Tensor, scaled: ScaledSum): void {
+  const acc = grads.get(t);
+  if (acc === undefined) {
+    grads.set(t, { data: null, owned: false, scaled, dtype: t.dtype });
+    return;
+  }
+  const a = values(acc);
+  if (acc.owned) {
+    addScaledInto(a, scaled, true);
+    return;
+  }
+  const s = a.slice();
+  addScaledInto(s, scaled, true);
+  acc.data = s;
+  acc.owned = true;
 }
 
 function addGrad(grads: Map<Tensor, Accum>, t: Tensor, g: Storage): void {
   const acc = grads.get(t);
-  if (acc?.data === g && acc.owned) return; // the op added its gradient into the sum in place (GradTarget)
   if (acc === undefined) {
     // Borrow unless fresh: the array may belong to another tensor, so it is copied before any in-place add.
-    grads.set(t, { data: g, owned: fresh.delete(g) });
+    grads.set(t, { data: g, owned: fresh.delete(g), scaled: null, dtype: t.dtype });
+    return;
+  }
+  if (acc.data === g && acc.owned) return; // the op added its gradient into the sum in place (GradSums.into)
+  if (acc.data === null) {
+    // A scaled sum meets a second gradient: into g when g is the op's own array, else into a new one.
+    const own = fresh.delete(g);
+    const s = own ? g : g.slice();
+    addScaledInto(s, acc.scaled!, true);
+    acc.data = s;
+    acc.owned = true;
+    acc.scaled = null;
     return;
   }
   const a = acc.data;
@@ -215,12 +298,12 @@ function addGrad(grads: Map<Tensor, Accum>, t: Tensor, g: Storage): void {
 }
 
 function accumulateLeaf(t: Tensor, acc: Accum): void {
+  const g = values(acc);
   if (t.grad === null || t.grad.dtype !== t.dtype || !sameShape(t.grad.shape, t.shape)) {
-    t.grad = new Tensor(acc.owned ? acc.data : acc.data.slice(), t.shape);
+    t.grad = new Tensor(acc.owned ? g : g.slice(), t.shape);
     return;
   }
   const a = t.grad.data;
-  const g = acc.data;
   for (let i = 0, n = a.length; i < n; i++) a[i] += g[i];
 }
 

@@ -10,7 +10,7 @@ import { recordOp } from './engine.js';
 import { type BackwardFn, Tensor } from './tensor.js';
 
 export { type BackwardOptions, backward, release } from './engine.js';
-export type { BackwardFn, GradTarget } from './tensor.js';
+export type { BackwardFn, GradSums, ScaledSum } from './tensor.js';
 
 /** Throws unless `x` is a Tensor, naming the op and the argument. */
 export function expectTensor(op: string, x: unknown, what = 'input'): Tensor {

@@ -18,17 +18,34 @@ export interface ReduceOptions {
  * parent (null where a parent needs none). A returned gradient may have the output's (broadcast)
  * shape; the engine reduces it to the parent's shape in one place.
  */
-export type BackwardFn = (grad: Tensor, into?: GradTarget) => (Tensor | null)[];
+export type BackwardFn = (grad: Tensor, sums?: GradSums) => (Tensor | null)[];
 
 /**
- * Passed to a backward rule as its second argument: `into(i)` is the gradient already summed for
- * input i when the engine owns it (an array no tensor holds), else null. A rule may add its own
- * gradient for input i into that array in place and return a tensor over that same array; the
- * engine then adds nothing more. This saves an allocation and a pass where an input feeds several
- * ops (a trunk under several heads, a weight under a layer and the L2 penalty). Rules that ignore
- * it lose nothing but that saving.
+ * Passed to a backward rule as its second argument: access to the gradient the engine has summed so
+ * far for each input, so that a rule can add its own into it instead of allocating. This saves an
+ * allocation and a pass where an input feeds several ops (a trunk under several heads, a weight
+ * under a layer and the L2 penalty). Rules that ignore it lose nothing but that saving.
  */
-export type GradTarget = (input: number) => Storage | null;
+export interface GradSums {
+  /**
+   * The sum for input `i` when the engine owns it (an array no tensor holds), else null. A rule may
+   * add its gradient for input i into it in place and return a tensor over that same array; the
+   * engine then adds nothing more.
+   */
+  into(i: number): Storage | null;
+  /**
+   * When the sum for input `i` is still exactly scale·base (one op's scaled gradient, kept unmultiplied;
+   * for float32 each product is rounded to float32, with scale a float32 value), hands it over: the
+   * engine forgets it, and the rule must include it in the gradient it returns for input i. Else null.
+   */
+  takeScaled(i: number): ScaledSum | null;
+}
+
+/** A gradient kept as scale·base until something needs its values (see GradSums.takeScaled). */
+export interface ScaledSum {
+  scale: number;
+  base: Storage;
+}
 
 /** A recorded op: the link from an output tensor back to its inputs. */
 export interface GraphNode {

@@ -21,9 +21,19 @@ function jsLinearBackward(args: LinearBackwardArgs): LinearGrads {
   const g = args.y === null ? args.g : reluMask(args.g, args.y);
   return {
     dx: args.needDx ? product(dtype, g, w, rows, inF, outF, false, args.dxInto ?? null) : null,
-    dw: args.needDw ? product(dtype, g, x, outF, inF, rows, true, args.dwInto ?? null) : null,
+    dw: args.needDw ? product(dtype, g, x, outF, inF, rows, true, args.dwInto ?? scaledStart(args)) : null,
     db: args.needDb ? columnSums(dtype, g, rows, outF) : null,
   };
+}
+
+/** A new array holding dW's pending scale·base (the L2 penalty's λ·W), or null when there is none. */
+function scaledStart(args: LinearBackwardArgs): Storage | null {
+  const s = args.dwScaled ?? null;
+  if (s === null) return null;
+  const out = allocate(args.dtype, args.outF * args.inF);
+  // Stored into float32 the product rounds, as Math.fround(scale·base) would.
+  for (let i = 0; i < out.length; i++) out[i] = s.scale * s.base[i];
+  return out;
 }
 
 /** op(A)·B [m, n] added into `into` when given, else in a new array. */

@@ -42,12 +42,14 @@ export function linear(
   const out = forwardProduct(dtype, x.data, weight.data, rows, outF, inF, b?.data ?? null, relu);
   const shape = [...x.shape.slice(0, -1), outF];
   const parents = b !== null ? [x, weight, b] : [x, weight];
-  return defineOp(relu ? 'linear+relu' : 'linear', out, shape, parents, (g, into) => {
+  return defineOp(relu ? 'linear+relu' : 'linear', out, shape, parents, (g, sums) => {
     // Through the ReLU: dZ = dY where the output is positive, 0 elsewhere (PyTorch's subgradient at 0);
     // dX = dZ·W, dW = dZᵀ·X, db = column sums of dZ: one backend call. dX and dW are added into the
-    // sums the engine already holds for x and W (a trunk under several heads, W under an L2 term).
-    const dxInto = x.requiresGrad ? (into?.(0) ?? null) : null;
-    const dwInto = weight.requiresGrad ? (into?.(1) ?? null) : null;
+    // sums the engine already holds for x and W (a trunk under several heads), and a pending λ·W
+    // from the L2 penalty becomes dW's starting value.
+    const dwScaled = weight.requiresGrad ? (sums?.takeScaled(1) ?? null) : null;
+    const dxInto = x.requiresGrad ? (sums?.into(0) ?? null) : null;
+    const dwInto = weight.requiresGrad ? (sums?.into(1) ?? null) : null;
     const { dx, dw, db } = linearBackward({
       dtype,
       g: g.data,
@@ -63,6 +65,7 @@ export function linear(
       dxInto,
       // x and W the same tensor: one sum, so dW gets an array of its own.
       dwInto: dwInto === dxInto ? null : dwInto,
+      dwScaled,
     });
     const grads = [gradOver(dx, x.shape, dxInto), gradOver(dw, weight.shape, dwInto)];
     if (b !== null) grads.push(db === null ? null : freshGrad(db, b.shape));

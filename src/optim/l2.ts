@@ -1,5 +1,5 @@
 /** The L2 weight-decay penalty as one differentiable op. */
-import { freshGrad } from '../autograd/engine.js';
+import { scaledGrad } from '../autograd/engine.js';
 import { defineOp } from '../autograd/graph.js';
 import { Tensor } from '../autograd/tensor.js';
 import { DTypeError, ValueError } from '../errors.js';
@@ -43,33 +43,13 @@ export function l2Penalty(params: readonly Tensor[] | Module<never, unknown>, la
   for (const p of ps) sumSq += sumOfSquares(p.data);
   const out = allocate(dtype, 1);
   out[0] = lambda * (0.5 * sumSq);
-  return defineOp('l2Penalty', out, [], ps, (g, into) => {
-    // d/dw λ·½·Σw² = λ·w; torch's weight_decay rounds λ to the dtype first, and so do we.
+  return defineOp('l2Penalty', out, [], ps, (g) => {
+    // d/dw λ·½·Σw² = λ·w; torch's weight_decay rounds λ to the dtype first, and so do we. The
+    // gradient stays λ·w unmultiplied: a Linear layer's backward folds it into its dW, in wasm.
     let coef = g.data[0] * lambda;
     if (dtype === 'float32') coef = Math.fround(coef);
-    return ps.map((p, i) => {
-      if (!p.requiresGrad) return null;
-      const sum = into?.(i) ?? null;
-      if (sum !== null) {
-        addScaled(sum, coef, p.data, dtype === 'float32');
-        return new Tensor(sum, p.shape);
-      }
-      const w = p.data;
-      const dw = allocate(dtype, w.length);
-      for (let k = 0; k < w.length; k++) dw[k] = coef * w[k];
-      return freshGrad(dw, p.shape);
-    });
+    return ps.map((p) => (p.requiresGrad ? scaledGrad(coef, p.data, p.shape) : null));
   });
-}
-
-/**
- * acc += coef·w element-wise, the product rounded to float32 first when `f32`: the same numbers as
- * storing λ·w as a gradient of its own and adding it.
- */
-function addScaled(acc: Storage, coef: number, w: Storage, f32: boolean): void {
-  const n = acc.length;
-  if (f32) for (let i = 0; i < n; i++) acc[i] += Math.fround(coef * w[i]);
-  else for (let i = 0; i < n; i++) acc[i] += coef * w[i];
 }
 
 /**

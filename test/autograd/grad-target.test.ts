@@ -1,11 +1,12 @@
 /**
- * The engine's GradTarget: a backward rule may add its gradient into the sum the engine already
- * owns for an input. Checked on a hand-written op (what `into` offers, and when it offers nothing),
- * and on the ops that use it (Linear, the L2 penalty): gradcheck in float64, and in float32 against
- * the same graph built from ops that never use it (matmul, add, sum of squares).
+ * The engine's GradSums: a backward rule may add its gradient into the sum the engine already owns
+ * for an input (`into`), or take over a sum still kept as scale·base (`takeScaled`, the L2
+ * penalty's λ·w). Checked on hand-written ops (what is offered, and when nothing is), and on the
+ * ops that use them (Linear, the L2 penalty): gradcheck in float64, and in float32 against the same
+ * graph built from ops that use neither (matmul, add, sum of squares).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { freshGrad } from '../../src/autograd/engine.js';
+import { freshGrad, scaledGrad } from '../../src/autograd/engine.js';
 import {
   add,
   defineOp,
@@ -40,8 +41,8 @@ function doubleFresh(x: Tensor): Tensor {
 /** y = 3x, whose backward records what `into` offered and then adds 3g into it when offered. */
 function tripleInto(x: Tensor, seen: (Float32Array | Float64Array | null)[]): Tensor {
   const out = x.data.map((v) => 3 * v);
-  return defineOp('tripleInto', out, x.shape, [x], (g, into) => {
-    const sum = into?.(0) ?? null;
+  return defineOp('tripleInto', out, x.shape, [x], (g, sums) => {
+    const sum = sums?.into(0) ?? null;
     seen.push(sum === null ? null : sum.slice());
     if (sum === null)
       return [
@@ -55,7 +56,7 @@ function tripleInto(x: Tensor, seen: (Float32Array | Float64Array | null)[]): Te
   });
 }
 
-describe('GradTarget in a hand-written op', () => {
+describe('GradSums.into in a hand-written op', () => {
   it('offers the sum of the gradients already received when the engine owns it', () => {
     const x = new Tensor(Float64Array.from([1, -2, 4]), [3], true);
     const seen: (Float32Array | Float64Array | null)[] = [];
@@ -77,12 +78,88 @@ describe('GradTarget in a hand-written op', () => {
   });
 });
 
-/** A trunk under three heads with an L2 term on every weight. */
-function threeHeads(x: Tensor, w0: Tensor, b0: Tensor, heads: Tensor[], lambda: number): Tensor {
+/** y = c·x (a constant c), whose backward hands the engine the scaled gradient c·g unmultiplied. */
+function scaleLazy(x: Tensor, c: number): Tensor {
+  return defineOp(
+    'scaleLazy',
+    x.data.map((v) => c * v),
+    x.shape,
+    [x],
+    (g) => [scaledGrad(c, g.data, x.shape)],
+  );
+}
+
+/** y = x, whose backward takes over a pending scaled sum for x, if any, and adds g to it. */
+function takeOver(x: Tensor, taken: (number | null)[]): Tensor {
+  return defineOp('takeOver', x.data.slice(), x.shape, [x], (g, sums) => {
+    const s = sums?.takeScaled(0) ?? null;
+    taken.push(s === null ? null : s.scale);
+    const out = g.data.slice();
+    if (s !== null) for (let i = 0; i < out.length; i++) out[i] += s.scale * s.base[i];
+    return [freshGrad(out, x.shape)];
+  });
+}
+
+describe('GradSums.takeScaled and scaled gradients', () => {
+  const x0 = [1.5, -2, 0.25];
+
+  it('a scaled gradient alone is multiplied out exactly into .grad', () => {
+    const x = new Tensor(Float64Array.from(x0), [3], true);
+    sum(scaleLazy(x, 0.3)).backward();
+    expect(Array.from(x.grad!.data)).toEqual([0.3, 0.3, 0.3]);
+  });
+
+  it('is offered to the next op that reaches the input, which then owns it', () => {
+    const x = new Tensor(Float64Array.from(x0), [3], true);
+    const taken: (number | null)[] = [];
+    // Reverse order: scaleLazy's backward runs first, then takeOver's finds its scaled sum.
+    add(sum(takeOver(x, taken)), sum(scaleLazy(x, 0.3))).backward();
+    expect(taken).toEqual([0.3]);
+    expect(Array.from(x.grad!.data)).toEqual([1.3, 1.3, 1.3]);
+  });
+
+  it('meets other gradients in any order, and float32 products round as stored gradients would', () => {
+    const c = Math.fround(0.1);
+    const x = new Tensor(Float32Array.from([1.1, -2.7, 3.3]), [3], true);
+    add(add(sum(mul(x, 2)), sum(scaleLazy(x, c))), sum(scaleLazy(x, c))).backward();
+    // The same graph with the scaled gradients stored as ordinary ones (mul's backward), same order.
+    const ref = new Tensor(Float32Array.from([1.1, -2.7, 3.3]), [3], true);
+    add(add(sum(mul(ref, 2)), sum(mul(ref, c))), sum(mul(ref, c))).backward();
+    expect(Array.from(x.grad!.data)).toEqual(Array.from(ref.grad!.data));
+    expect(x.grad!.data[0]).not.toBe(2 + 2 * c); // float32 sums, not float64 ones
+    const y = new Tensor(Float32Array.from([1.1, -2.7, 3.3]), [3], true);
+    const w = Math.fround(3.7);
+    l2Penalty([y], 2 * w).backward();
+    // λ·w per element, λ rounded first: exactly what Math.fround gives.
+    expect(Array.from(y.grad!.data)).toEqual(Array.from(y.data, (v) => Math.fround(Math.fround(2 * w) * v)));
+  });
+
+  it('the L2 penalty on a tensor computed from a leaf: the scaled sum feeds that op’s backward', () => {
+    const leaf = new Tensor(Float64Array.from(x0), [3], true);
+    expectGradOk((t) => add(l2Penalty([mul(t, 3)], 0.7), sum(mul(t, t))), [leaf]);
+  });
+});
+
+/**
+ * A trunk under three heads with an L2 term on every weight. With `l2Last` the penalty is added last,
+ * so its backward runs first and the Linear layers take over its pending λ·W (takeScaled); else it
+ * runs last and adds into the sums the layers left (into).
+ */
+function threeHeads(
+  x: Tensor,
+  w0: Tensor,
+  b0: Tensor,
+  heads: Tensor[],
+  lambda: number,
+  l2Last: boolean,
+): Tensor {
   const h = linear(x, w0, b0, { activation: 'relu' });
-  let loss = l2Penalty([w0, ...heads], lambda);
-  for (const w of heads) loss = add(loss, sum(mul(linear(h, w), linear(h, w))));
-  return loss;
+  let loss = l2Last ? null : l2Penalty([w0, ...heads], lambda);
+  for (const w of heads) {
+    const term = sum(mul(linear(h, w), linear(h, w)));
+    loss = loss === null ? term : add(loss, term);
+  }
+  return l2Last ? add(loss!, l2Penalty([w0, ...heads], lambda)) : loss!;
 }
 
 /** The same loss from ops that never write into the engine's sums. */
@@ -115,12 +192,20 @@ function params(dtype: 'float32' | 'float64', seed: number, big = false) {
   };
 }
 
-describe.each(['wasm', 'js'] as const)('Linear and the L2 penalty on the %s backend', (backend) => {
+const CASES = (['wasm', 'js'] as const).flatMap((backend) =>
+  [false, true].map((l2Last) => ({
+    backend,
+    l2Last,
+    order: l2Last ? 'L2 backward first' : 'L2 backward last',
+  })),
+);
+
+describe.each(CASES)('Linear and the L2 penalty on the $backend backend, $order', ({ backend, l2Last }) => {
   it('gradcheck: a trunk under three heads, every weight also under the L2 term', () => {
     setBackend(backend);
     const p = params('float64', 3);
     expectGradOk(
-      (x, w0, b0, h0, h1, h2) => threeHeads(x, w0, b0, [h0, h1, h2], 0.3),
+      (x, w0, b0, h0, h1, h2) => threeHeads(x, w0, b0, [h0, h1, h2], 0.3, l2Last),
       [p.x, p.w0, p.b0, ...p.heads],
     );
   });
@@ -129,14 +214,18 @@ describe.each(['wasm', 'js'] as const)('Linear and the L2 penalty on the %s back
     setBackend(backend);
     const { w0 } = params('float64', 4);
     const sq = new Tensor(w0.data.slice(0, 49), [7, 7], true);
-    expectGradOk((a) => sum(mul(linear(a, a), linear(a, a))), [sq]);
+    const term = (a: Tensor) => sum(mul(linear(a, a), linear(a, a)));
+    expectGradOk(
+      (a) => (l2Last ? add(term(a), l2Penalty([a], 0.2)) : add(l2Penalty([a], 0.2), term(a))),
+      [sq],
+    );
   });
 
-  it('float32: the same gradients as the graph built without GradTarget', () => {
+  it('float32: the same gradients as the graph built without GradSums', () => {
     setBackend(backend);
     const a = params('float32', 5, true);
     const b = params('float32', 5, true);
-    threeHeads(a.x, a.w0, a.b0, a.heads, 1e-2).backward();
+    threeHeads(a.x, a.w0, a.b0, a.heads, 1e-2, l2Last).backward();
     threeHeadsPlain(b.x, b.w0, b.b0, b.heads, 1e-2).backward();
     const pairs: [Tensor, Tensor][] = [
       [a.x, b.x],

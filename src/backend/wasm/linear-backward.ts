@@ -4,7 +4,11 @@
  * on them there, and only dX, dW and db are copied out.
  *
  *   memory: [scratch of each part][G][Y][W][X][dX][dW][db]   (regions 64-byte aligned)
+ *
+ * dX and dW may instead be added into the engine's sums (copied in first), and dW may start from
+ * the L2 penalty's pending λ·W (scaled in place here, then the product accumulates onto it).
  */
+import type { ScaledSum } from '../../autograd/tensor.js';
 import type { DType, Storage } from '../../tensor/dtype.js';
 import {
   align,
@@ -34,11 +38,16 @@ export interface LinearBackwardArgs {
   needDw: boolean;
   needDb: boolean;
   /**
-   * Sums dX and dW are added into in place (the engine's GradTarget), or null for new arrays. When
+   * Sums dX and dW are added into in place (the engine's GradSums.into), or null for new arrays. When
    * given, the returned dx/dw are these same arrays.
    */
   dxInto?: Storage | null;
   dwInto?: Storage | null;
+  /**
+   * dW's starting value scale·base (the engine's pending L2 gradient λ·W, GradSums.takeScaled), or
+   * null. Only where dwInto is null (the engine holds one or the other).
+   */
+  dwScaled?: ScaledSum | null;
 }
 
 /** The gradients asked for (new arrays, or the `…Into` sums), null for the others. */
@@ -61,8 +70,9 @@ export function wasmLinearBackward(
   // dX[rows, inF] = G[rows, outF]·W[outF, inF];  dW[outF, inF] = G[rows, outF]ᵀ·X[rows, inF]
   const dxInto = (args.dxInto ?? null) as Float32Array | null;
   const dwInto = (args.dwInto ?? null) as Float32Array | null;
+  const dwScaled = args.dwScaled ?? null;
   const dxCall = product(g, w, rows, inF, outF, false, dxInto !== null);
-  const dwCall = product(g, x, outF, inF, rows, true, dwInto !== null);
+  const dwCall = product(g, x, outF, inF, rows, true, dwInto !== null || dwScaled !== null);
   // The two products run in one round, so each part has scratch of its own.
   const dxParts = args.needDx ? scratchParts(dxCall, pool) : null;
   const dwParts = args.needDw ? scratchParts(dwCall, pool, dxParts?.end) : null;
@@ -92,6 +102,10 @@ export function wasmLinearBackward(
   if (dwParts !== null) v.set(x.subarray(0, rows * inF), at.x / 4);
   if (dxParts !== null && dxInto !== null) v.set(dxInto, at.dx / 4);
   if (dwParts !== null && dwInto !== null) v.set(dwInto, at.dw / 4);
+  if (dwParts !== null && dwScaled !== null) {
+    v.set(dwScaled.base, at.dw / 4);
+    kernels.linear.scale(at.dw, Math.ceil((outF * inF) / 4), dwScaled.scale);
+  }
   const out: LinearGrads = { dx: null, dw: null, db: null };
   if (args.needDb) {
     kernels.linear.colSums(at.g, rows, outF, at.db);

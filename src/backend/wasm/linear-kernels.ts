@@ -6,7 +6,9 @@
  *                                 reference is reluMask in src/backend/linear.ts);
  *   colSums(g, rows, cols, out): out[j] = Σ_r g[r, j] accumulated in float64 in row order, then
  *                                 rounded once: the same additions as the JS reference, so the
- *                                 same bits.
+ *                                 same bits;
+ *   scale(x, groups, s):         x ← s·x in place (float32 products, as Math.fround(s·x) for a
+ *                                 float32 s): the L2 penalty's λ·W as dW's starting value.
  *
  * Both read and write whole vectors: a region's last vector may run up to three floats past its
  * end, which the runtime's 64-byte region alignment leaves as padding.
@@ -27,6 +29,16 @@ export function buildLinearKernels(memory: MemorySpec): Uint8Array {
       c.localGet(y).v128Load().localGet(zero).f32x4Gt().v128And().v128Store();
       c.localGet(g).i32Const(16).i32Add().localSet(g);
       c.localGet(y).i32Const(16).i32Add().localSet(y);
+    });
+  });
+  m.addFunction('scale', ['i32', 'i32', 'f32'], [], (c) => {
+    const [x, groups, factor] = [c.param(0), c.param(1), c.param(2)];
+    const s = c.local('v128');
+    c.localGet(factor).f32x4Splat().localSet(s);
+    c.localGet(groups).i32Eqz().if().return().end();
+    countDown(c, groups, () => {
+      c.localGet(x).localGet(x).v128Load().localGet(s).f32x4Mul().v128Store();
+      c.localGet(x).i32Const(16).i32Add().localSet(x);
     });
   });
   m.addFunction('colSums', ['i32', 'i32', 'i32', 'i32'], [], (c) => {

@@ -44,6 +44,7 @@ export type GemmFn = (...args: number[]) => void;
 export interface LinearFns {
   reluMask(g: number, y: number, groups: number): void;
   colSums(g: number, rows: number, cols: number, out: number): void;
+  scale(x: number, groups: number, s: number): void;
 }
 
 /** One part of C for one thread: rows [i0, i1) × columns [j0, j1), and its scratch address. */
