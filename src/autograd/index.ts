@@ -16,7 +16,14 @@ export {
 export { type CustomOpContext, type CustomOpSpec, customOp } from './custom.js';
 export { type GradTree, grad, type TensorTree, valueAndGrad } from './functional.js';
 export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
-export { type BackwardFn, type BackwardOptions, defineOp, expectTensor, type GradSums, type ScaledSum } from './graph.js';
+export {
+  type BackwardFn,
+  type BackwardOptions,
+  defineOp,
+  expectTensor,
+  type GradSums,
+  type ScaledSum,
+} from './graph.js';
 
 import './methods.js';
 
