@@ -59,8 +59,115 @@ interface PanelLocals {
   dst: Local;
 }
 
-/** Packs one panel of `width` lanes, [p][lane], lane by lane with strided loads; padding lanes get zeros. */
+/**
+ * Packs one panel of `width` lanes, [p][lane]. Two vector paths for a full panel: lanes contiguous
+ * in the source (a transposed A, a B that is not) copy whole vectors per k step; k steps contiguous
+ * (an A that is not transposed, a transposed B) load four k steps of four lanes and transpose them
+ * in registers. Anything else, and a panel with padding lanes, goes lane by lane.
+ */
 function emitPanel(c: Code, l: PanelLocals, width: number): void {
+  const full = () => c.localGet(l.lead).i32Const(width).i32Add().localGet(l.limit).i32LeS();
+  full();
+  c.localGet(l.laneStride).i32Const(4).i32Eq().i32And().if();
+  emitPanelLanesContiguous(c, l, width);
+  c.else();
+  full();
+  c.localGet(l.stepStride).i32Const(4).i32Eq().i32And().if();
+  emitPanelStepsContiguous(c, l, width);
+  c.else();
+  emitPanelScalar(c, l, width);
+  c.end();
+  c.end();
+  c.localGet(l.dst)
+    .localGet(l.kc)
+    .i32Const(width * 4)
+    .i32Mul()
+    .i32Add()
+    .localSet(l.dst);
+}
+
+/** Per k step, the panel's `width` contiguous source floats as whole vectors. */
+function emitPanelLanesContiguous(c: Code, l: PanelLocals, width: number): void {
+  const [s, d, p] = [c.local('i32'), c.local('i32'), c.local('i32')];
+  c.localGet(l.src).localGet(l.lead).i32Const(2).i32Shl().i32Add().localSet(s);
+  c.localGet(l.dst).localSet(d);
+  c.localGet(l.kc).localSet(p);
+  countDown(c, p, () => {
+    for (let v = 0; v < width / 4; v++)
+      c.localGet(d)
+        .localGet(s)
+        .v128Load(16 * v)
+        .v128Store(16 * v);
+    addTo(c, s, l.stepStride);
+    addTo(c, d, width * 4);
+  });
+}
+
+/** r0..r3 (four lanes' k..k+3) transposed in place into k..k+3's four lanes, via t0..t3. */
+function emitTranspose4(c: Code, r: Local[], t: Local[]): void {
+  const pick = (x: Local, y: Local, lanes: number[], out: Local) => {
+    c.localGet(x).localGet(y);
+    c.i8x16Shuffle(lanes.flatMap((q) => [4 * q, 4 * q + 1, 4 * q + 2, 4 * q + 3])).localSet(out);
+  };
+  pick(r[0], r[1], [0, 4, 1, 5], t[0]); // a0 b0 a1 b1
+  pick(r[0], r[1], [2, 6, 3, 7], t[1]); // a2 b2 a3 b3
+  pick(r[2], r[3], [0, 4, 1, 5], t[2]); // c0 d0 c1 d1
+  pick(r[2], r[3], [2, 6, 3, 7], t[3]); // c2 d2 c3 d3
+  pick(t[0], t[2], [0, 1, 4, 5], r[0]); // a0 b0 c0 d0
+  pick(t[0], t[2], [2, 3, 6, 7], r[1]);
+  pick(t[1], t[3], [0, 1, 4, 5], r[2]);
+  pick(t[1], t[3], [2, 3, 6, 7], r[3]);
+}
+
+/** Four lanes at a time: four k steps of each lane loaded, transposed, stored; the last kc % 4 steps one by one. */
+function emitPanelStepsContiguous(c: Code, l: PanelLocals, width: number): void {
+  const ptr = Array.from({ length: 4 }, () => c.local('i32'));
+  const [d, q, k] = [c.local('i32'), c.local('i32'), c.local('i32')];
+  const r = Array.from({ length: 4 }, () => c.local('v128'));
+  const t = Array.from({ length: 4 }, () => c.local('v128'));
+  const row = width * 4;
+  for (let g = 0; g < width / 4; g++) {
+    ptr.forEach((pt, i) => {
+      c.localGet(l.lead)
+        .i32Const(4 * g + i)
+        .i32Add()
+        .localGet(l.laneStride)
+        .i32Mul();
+      c.localGet(l.src).i32Add().localSet(pt);
+    });
+    c.localGet(l.dst)
+      .i32Const(16 * g)
+      .i32Add()
+      .localSet(d);
+    forRange(c, q, 0, l.kc, 4, () => {
+      c.localGet(q).i32Const(4).i32Add().localGet(l.kc).i32GtS().brIf(1); // fewer than 4 steps left
+      ptr.forEach((pt, i) => c.localGet(pt).v128Load().localSet(r[i]));
+      emitTranspose4(c, r, t);
+      r.forEach((x, j) =>
+        c
+          .localGet(d)
+          .localGet(x)
+          .v128Store(j * row),
+      );
+      for (const pt of ptr) addTo(c, pt, 16);
+      addTo(c, d, 4 * row);
+    });
+    // The remaining kc % 4 steps (from q, where the loop stopped), lane by lane.
+    forRange(c, k, q, l.kc, 1, () => {
+      ptr.forEach((pt, i) => {
+        c.localGet(d)
+          .localGet(pt)
+          .f32Load()
+          .f32Store(4 * i);
+        addTo(c, pt, 4);
+      });
+      addTo(c, d, row);
+    });
+  }
+}
+
+/** Lane by lane with strided loads; padding lanes (at or past `limit`) get zeros. */
+function emitPanelScalar(c: Code, l: PanelLocals, width: number): void {
   const [lane, at, p, s, d] = [
     c.local('i32'),
     c.local('i32'),
@@ -86,35 +193,14 @@ function emitPanel(c: Code, l: PanelLocals, width: number): void {
     });
     c.end();
   });
-  c.localGet(l.dst)
-    .localGet(l.kc)
-    .i32Const(width * 4)
-    .i32Mul()
-    .i32Add()
-    .localSet(l.dst);
 }
 
 /** Packs op(B)'s block rows [0,kc) × all n columns into NR-column panels, [jp][p][j], zero-padded. */
 function emitPackB(c: Code): void {
   const [src, rs, cs, kc, n, dst] = [0, 1, 2, 3, 4, 5].map((i) => c.param(i));
-  const [j, s, p] = [c.local('i32'), c.local('i32'), c.local('i32')];
+  const j = c.local('i32');
   const panel = { src, lead: j, laneStride: cs, stepStride: rs, kc, limit: n, dst };
-  forRange(c, j, 0, n, NR, () => {
-    // Fast path: 8 contiguous columns (B not transposed, full panel): two vector copies per row.
-    c.localGet(cs).i32Const(4).i32Eq().localGet(j).i32Const(NR).i32Add().localGet(n).i32LeS().i32And();
-    c.if();
-    c.localGet(src).localGet(j).i32Const(2).i32Shl().i32Add().localSet(s);
-    c.localGet(kc).localSet(p);
-    countDown(c, p, () => {
-      c.localGet(dst).localGet(s).v128Load(0).v128Store(0);
-      c.localGet(dst).localGet(s).v128Load(16).v128Store(16);
-      addTo(c, s, rs);
-      addTo(c, dst, NR * 4);
-    });
-    c.else();
-    emitPanel(c, panel, NR);
-    c.end();
-  });
+  forRange(c, j, 0, n, NR, () => emitPanel(c, panel, NR));
 }
 
 /** Packs op(A)'s rows [0,mc) × block columns [0,kc) into MR-row panels, [ip][p][i], zero-padded. */
