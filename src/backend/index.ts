@@ -41,9 +41,18 @@ const WASM_MIN_WORK = 16 * 16 * 16;
 
 let current: BackendName = wasmFeatures().simd ? 'wasm' : 'js';
 let kernels: WasmKernels | null = null;
-/** Threads asked for (setNumThreads), and the pool of threads − 1 workers once started. */
+/**
+ * Threads asked for (setNumThreads), and the pool of workers once started. The pool outlives a
+ * switch to one thread (its workers then sleep in Atomics.wait, using no CPU), so that switching
+ * back does not start new workers; it is replaced only when another number of workers is wanted.
+ */
 let threadsWanted = wasmFeatures().threads ? defaultThreadCount() : 1;
 let pool: ThreadPool | null = null;
+
+/** The pool the kernels use now: none at one thread. */
+function activePool(): ThreadPool | null {
+  return threadsWanted > 1 ? pool : null;
+}
 
 /** Chooses the kernels: 'wasm' (the default where WebAssembly SIMD exists) or 'js'. */
 export function setBackend(name: BackendName): void {
@@ -65,7 +74,8 @@ export function getBackend(): BackendName {
 export function backendInfo(): BackendInfo {
   const f = wasmFeatures();
   // Once the pool runs, what it really started (a page may refuse workers); before, what is asked.
-  const threads = current !== 'wasm' ? 1 : pool !== null ? pool.size + 1 : threadsWanted;
+  const active = activePool();
+  const threads = current !== 'wasm' ? 1 : active !== null ? active.size + 1 : threadsWanted;
   return { backend: current, simd: f.simd, relaxedSimd: f.relaxedSimd, threads };
 }
 
@@ -81,8 +91,10 @@ export function setNumThreads(n: number): void {
   const wanted = wasmFeatures().threads ? n : 1;
   if (wanted === threadsWanted) return;
   threadsWanted = wanted;
-  pool?.close();
-  pool = null;
+  if (pool !== null && wanted > 1 && pool.size !== wanted - 1) {
+    pool.close();
+    pool = null;
+  }
 }
 
 /** The wasm kernels and, when more than one thread is wanted, the worker pool (started lazily). */
@@ -90,7 +102,7 @@ function wasmRuntime(): { kernels: WasmKernels; pool: ThreadPool | null } {
   kernels ??= new WasmKernels(wasmFeatures().threads);
   if (pool === null && threadsWanted > 1)
     pool = new ThreadPool(kernels.module, kernels.memory, (a) => kernels?.run(a), threadsWanted - 1);
-  return { kernels, pool };
+  return { kernels, pool: activePool() };
 }
 
 /** C (+)= op(A)·op(B) (+ bias, ReLU) on the current backend. */

@@ -51,6 +51,22 @@ describe('setBackend / getBackend / backendInfo', () => {
     expect(info.threads).toBe(info.backend === 'wasm' && typeof SharedArrayBuffer === 'function' ? 3 : 1);
   });
 
+  it('switching between one thread and several keeps the pool: the same bits, the counts reported', () => {
+    if (!backendInfo().simd) return;
+    setBackend('wasm');
+    const rng = new Rng(12);
+    const a = randn([96, 160], { rng });
+    const b = randn([160, 120], { rng });
+    setNumThreads(2);
+    const first = Array.from(matmul(a, b).data);
+    const threaded = typeof SharedArrayBuffer === 'function' ? 2 : 1;
+    for (const t of [1, 2, 1, 2]) {
+      setNumThreads(t);
+      expect(Array.from(matmul(a, b).data)).toEqual(first);
+      expect(backendInfo().threads).toBe(t === 1 ? 1 : threaded);
+    }
+  });
+
   it('the same product on js, wasm 1 thread and wasm 3 threads agrees to float32 accumulation error', () => {
     const rng = new Rng(11);
     const a = randn([130, 200], { rng });
