@@ -77,8 +77,20 @@ def part(spec):
     return MLP(spec)
 
 
+def task_dict(modules):
+    """An nn.ModuleDict keyed by task name, so that state-dict keys are heads.<task>.weight and so on.
+
+    The entries go into _modules directly: add_module refuses a key that is also a Module attribute, and tasks may
+    be called forward, to, type, train, keys... (the entries are reached by self.heads[t], never as attributes).
+    mtlgrad refuses "training" and names beginning with "_": PyTorch assigns those on every module as it runs.
+    """
+    d = nn.ModuleDict()
+    d._modules.update(modules)
+    return d
+
+
 def parts(specs):
-    return nn.ModuleDict({name: part(s) for name, s in specs.items()})
+    return task_dict({name: part(s) for name, s in specs.items()})
 
 
 def mix(gate_logits, experts):
@@ -140,13 +152,13 @@ class DSelectKGate(nn.Module):
         return (self.selectors(x) * torch.softmax(self.wLogits(x), -1).unsqueeze(2)).sum(1)
 
     def extra_loss(self, x):
-        """The training term mtlgrad adds: the entropy term, and sum 1/sum_e s when E is not a power of two."""
+        """The training term mtlgrad adds: the entropy term, and sum 1/(sum_e s + 1e-6) when E is not a power of two."""
         s = self.selectors(x)
         loss = s.new_zeros(())
         if self.entropy_reg > 0:
             loss = loss - self.entropy_reg * (s * torch.log(s + 1e-6)).sum()
         if self.codes.shape[1] != 2**self.bits:
-            loss = loss + (1 / s.sum(-1)).sum()
+            loss = loss + (1 / (s.sum(-1) + 1e-6)).sum()
         return loss
 
 
@@ -155,7 +167,7 @@ class DSelectK(nn.Module):
         super().__init__()
         self.tasks = spec["tasks"]
         self.experts = nn.ModuleList(part(s) for s in spec["experts"])
-        self.gates = nn.ModuleDict({t: DSelectKGate(g) for t, g in spec["gates"].items()})
+        self.gates = task_dict({t: DSelectKGate(g) for t, g in spec["gates"].items()})
         self.heads = parts(spec["heads"])
 
     def forward(self, x):
@@ -187,7 +199,7 @@ class CrossStitch(nn.Module):
     def __init__(self, spec):
         super().__init__()
         self.tasks = spec["tasks"]
-        self.columns = nn.ModuleDict({t: nn.ModuleList(part(s) for s in spec["columns"][t]) for t in self.tasks})
+        self.columns = task_dict({t: nn.ModuleList(part(s) for s in spec["columns"][t]) for t in self.tasks})
         depth = len(spec["columns"][self.tasks[0]])
         self.units = nn.ModuleList(CrossStitchUnit(len(self.tasks)) for _ in range(depth))
         self.activation = ACTIVATIONS[spec["activation"]]
@@ -209,7 +221,7 @@ class ExtractionLayer(nn.Module):
     def __init__(self, spec):
         super().__init__()
         self.shared = nn.ModuleList(part(s) for s in spec["shared"])
-        self.experts = nn.ModuleDict({t: nn.ModuleList(part(s) for s in e) for t, e in spec["experts"].items()})
+        self.experts = task_dict({t: nn.ModuleList(part(s) for s in e) for t, e in spec["experts"].items()})
         self.gates = parts(spec["gates"])
         if spec["sharedGate"] is not None:
             self.sharedGate = part(spec["sharedGate"])

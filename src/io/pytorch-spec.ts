@@ -181,11 +181,26 @@ function describeLayer(layer: ExtractionLayer, path: string): LayerSpec {
   };
 }
 
-/** Task names become Python dictionary keys and state-dict path segments: a dot would split them. */
+/**
+ * Task names become Python dictionary keys and state-dict path segments: a dot would split them. They also become
+ * keys of nn.ModuleDicts; the generated module registers them so that Module method names (forward, to, type, ...)
+ * work, but PyTorch keeps each module's own state in `training` and in attributes beginning with '_', and assigns
+ * them as it runs, which fails for a child module of that name.
+ */
 function checkTaskNames(tasks: readonly string[]): void {
-  for (const t of tasks)
+  for (const t of tasks) {
+    const name = JSON.stringify(t);
     if (t === '' || t.includes('.'))
-      throw new ValueError(`${WHERE}: task name ${JSON.stringify(t)} must be non-empty and contain no '.'`);
+      throw new ValueError(`${WHERE}: task name ${name} must be non-empty and contain no '.'`);
+    if (t === 'training')
+      throw new ValueError(
+        `${WHERE}: task name ${name} clashes with nn.Module.training, which model.train() and model.eval() assign on every PyTorch module; rename the task`,
+      );
+    if (t.startsWith('_'))
+      throw new ValueError(
+        `${WHERE}: task name ${name} begins with '_', where PyTorch keeps a module's own state (_parameters, _modules, hooks ...) and assigns it at run time; rename the task`,
+      );
+  }
 }
 
 function describeGate(gate: DSelectKGate, path: string): DSelectKGateSpec {
@@ -233,7 +248,8 @@ function describeCrossStitch(model: CrossStitch): ModelSpec {
  * The structure of a HardSharing, MMoE, DSelectK, CGC, PLE or CrossStitch model whose parts are Linear layers and
  * MLPs (as their `build` methods make them), with each MLP's activations.
  *
- * @throws ValueError for another model class, another kind of part, or an activation that is not one of ours.
+ * @throws ValueError for another model class, another kind of part, an activation that is not one of ours, or a
+ *   task name that a PyTorch module cannot hold (empty, with a dot, `training`, or beginning with `_`).
  */
 export function describeModel(model: Module<unknown, unknown>): ModelSpec {
   if (model instanceof HardSharing) {

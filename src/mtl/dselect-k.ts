@@ -4,7 +4,7 @@
  * turns them into bits, and expert e (binary code b_e, most significant bit first) gets the weight
  * Π_l (b_el ? S(z_l) : 1 − S(z_l)). The k selectors are mixed by a softmax. The logits and the softmax are
  * linear in x (the paper's per-example gate). Initialisation, the entropy term and the term for E not a power
- * of two follow the authors' code (google-research dselect_k_moe).
+ * of two follow the authors' code (google-research dselect_k_moe); the latter has an ε (see extraLoss).
  */
 
 import { customOp } from '../autograd/custom.js';
@@ -34,6 +34,12 @@ export function smoothStep(t: Tensor, gamma = 1): Tensor {
   const u = clamp(t, -gamma / 2, gamma / 2);
   return add(add(mul(pow(u, 3), -2 / gamma ** 3), mul(u, 3 / (2 * gamma))), 0.5);
 }
+
+/**
+ * The authors' constant for numerical stability (EPSILON in their code): inside the entropy term's log, and in the
+ * denominator of the term for E not a power of two.
+ */
+const EPSILON = 1e-6;
 
 /**
  * y = x in the forward pass; in the backward pass `extra` (a scalar) also receives gradient 1, so its
@@ -126,14 +132,21 @@ export class DSelectKGate extends Module<Tensor, Tensor> {
 
   /**
    * The training-time extra loss of the authors' code, or null when there is none: the entropy term (when
-   * entropyReg > 0) and, when E is not a power of two, Σ 1/Σ_e s (per example and selector), which keeps the
-   * selectors off the codes that name no expert.
+   * entropyReg > 0) and, when E is not a power of two, Σ 1/(Σ_e s + ε) with ε = 1e-6 (per example and selector),
+   * which keeps the selectors off the codes that name no expert.
+   *
+   * The authors' DSelect-k code divides by Σ_e s alone. When a selector's smooth steps are clipped so that it puts
+   * all its weight on unused codes, Σ_e s = 0: the term is infinite and its gradient ∞·0, which made the gate's
+   * parameters NaN. With ε, as in COMET's copy of that gate (mazumder-lab/COMET, Ibrahim, Hazimeh, Mazumder et
+   * al. 2023: `1 / (1e-6 + Σ s)`), such a row costs 1/ε and contributes a zero gradient (Σ_e s ≥ 0 is at its
+   * minimum there, so ∇Σ_e s = 0). Where Σ_e s > 0, the term and its gradient change by a relative 2ε/Σ_e s at
+   * most; the gate's outputs do not change at all.
    */
   extraLoss(selectors: Tensor): Tensor | null {
     const terms: Tensor[] = [];
     if (this.entropyReg > 0)
-      terms.push(mul(sum(mul(selectors, log(add(selectors, 1e-6)))), -this.entropyReg));
-    if (this.experts !== 2 ** this.bits) terms.push(sum(div(1, sum(selectors, -1))));
+      terms.push(mul(sum(mul(selectors, log(add(selectors, EPSILON)))), -this.entropyReg));
+    if (this.experts !== 2 ** this.bits) terms.push(sum(div(1, add(sum(selectors, -1), EPSILON))));
     return terms.reduce<Tensor | null>((acc, t) => (acc === null ? t : add(acc, t)), null);
   }
 

@@ -47,6 +47,9 @@ const tasks: TaskSpec[] = [
   { name: 'mass', kind: 'regression' },
 ];
 type Activation = ActivationName;
+/** One-output regression tasks with the given names. */
+const regressions = (names: readonly string[]): TaskSpec[] =>
+  names.map((name) => ({ name, kind: 'regression' }));
 type Built = NonNullable<BuildOptions['activation']>;
 
 const CASES: { name: string; activation: Activation; build: (a: Activation, rng: Rng) => MultiTaskModel }[] =
@@ -211,19 +214,116 @@ const CASES: { name: string; activation: Activation; build: (a: Activation, rng:
   ];
 
 /**
- * Ours: the DSelect-k gates' training term on x (summed over the tasks), or null for other models. It is taken at
- * x / 10, where the spread selectors are not clipped onto the codes that name no expert: there Σ_e s = 0 and the
- * term for E not a power of two is infinite in both frameworks, which would compare nothing.
+ * Ours: the DSelect-k gates' training term on x (summed over the tasks), or null for other models. Taken at x / 10
+ * (no selector is clipped onto the codes that name no expert) and at x (some are: Σ_e s = 0, each costing 1/ε).
  */
-function extraLoss(model: MultiTaskModel, x: Tensor): number | null {
+function extraLoss(model: MultiTaskModel, x: Tensor): number[] | null {
   if (!(model instanceof DSelectK)) return null;
   return noGrad(() =>
-    model.taskNames.reduce((acc, t) => {
-      const gate = model.gates.modules[t] as DSelectKGate;
-      const term = gate.extraLoss(gate.selectorOutputs(x));
-      return acc + (term === null ? 0 : term.data[0]);
-    }, 0),
+    [x.mul(0.1), x].map((at) =>
+      model.taskNames.reduce((acc, t) => {
+        const gate = model.gates.modules[t] as DSelectKGate;
+        const term = gate.extraLoss(gate.selectorOutputs(at));
+        return acc + (term === null ? 0 : term.data[0]);
+      }, 0),
+    ),
   );
+}
+
+/**
+ * Loads each generated file with its weights in PyTorch and returns, per model, the state-dict keys, the outputs
+ * on x, the extra loss at x / 10 and x (DSelect-k only), and whether continuing to train works there: train() and
+ * eval(), a move to float64, a backward pass and an SGD step with finite gradients.
+ */
+const TORCH_SCRIPT = `
+import importlib.util, json, sys, torch
+jobs = json.load(open(sys.argv[1]))
+x = torch.tensor(jobs["x"], dtype=torch.float32)
+out = []
+for i, job in enumerate(jobs["models"]):
+    spec = importlib.util.spec_from_file_location(f"m{i}", job["py"])
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    model = m.load_model(job["weights"]).eval()
+    with torch.no_grad():
+        y = model(x)
+        extra = [model.extra_loss(at).item() for at in (x / 10, x)] if hasattr(model, "extra_loss") else None
+    keys = sorted(model.state_dict().keys())
+    model = model.train().eval().train().to(torch.float64)
+    sum(v.sum() for v in model(x.double()).values()).backward()
+    grads = [p.grad for p in model.parameters() if p.grad is not None]
+    torch.optim.SGD(model.parameters(), lr=0.01).step()
+    trained = len(grads) > 0 and all(bool(torch.isfinite(g).all()) for g in grads)
+    out.append({"keys": keys, "y": {t: v.tolist() for t, v in y.items()}, "extra": extra, "trained": trained})
+print(json.dumps(out))
+`;
+
+/** The public attributes of an nn.ModuleDict in this torch, and those a plain nn.ModuleDict accepts as keys. */
+const MODULE_DICT_NAMES = `
+import json
+from torch import nn
+names = [n for n in dir(nn.ModuleDict()) if not n.startswith("_") and n != "training"]
+accepted = []
+for n in names:
+    try:
+        nn.ModuleDict({n: nn.Linear(1, 1)})
+        accepted.append(n)
+    except KeyError:
+        pass
+print(json.dumps({"names": names, "accepted": accepted}))
+`;
+
+interface TorchResult {
+  keys: string[];
+  y: Record<string, number[][]>;
+  extra: number[] | null;
+  trained: boolean;
+}
+
+/** Writes each model's file and weights to dir, runs them in PyTorch on x and checks them against ours. */
+function expectTorchMatches(dir: string, models: { name: string; model: MultiTaskModel }[], x: Tensor): void {
+  const jobs = models.map(({ model }, i) => {
+    const py = join(dir, `model_${i}.py`);
+    const weights = join(dir, `model_${i}.safetensors`);
+    writeFileSync(py, toPytorch(model));
+    writeFileSync(weights, encodeSafetensors(model.stateDict()));
+    model.eval();
+    return {
+      py,
+      weights,
+      ours: model.forward(x),
+      extra: extraLoss(model, x),
+      keys: Object.keys(model.stateDict()).sort(),
+    };
+  });
+  const input = join(dir, 'jobs.json');
+  const [N, F] = x.shape;
+  const rows = Array.from({ length: N }, (_, r) => Array.from(x.data.subarray(F * r, F * r + F)));
+  writeFileSync(input, JSON.stringify({ x: rows, models: jobs.map(({ py, weights }) => ({ py, weights })) }));
+  const run = spawnSync(PYTHON, ['-c', TORCH_SCRIPT, input], { encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  const results = JSON.parse(run.stdout) as TorchResult[];
+  results.forEach((r, i) => {
+    const { name } = models[i];
+    expect(r.keys, name).toEqual(jobs[i].keys);
+    expect(r.trained, `${name}: train/eval, float64, backward and an SGD step in PyTorch`).toBe(true);
+    // DSelect-k's training term (entropy, and the term for E not a power of two) as ours, relative 1e-5.
+    const extra = jobs[i].extra;
+    if (extra === null) expect(r.extra, name).toBeNull();
+    else
+      extra.forEach((v, k) => {
+        if (!Number.isFinite(v)) throw new Error(`${name}: our extra loss is ${v}`);
+        expect(Math.abs((r.extra as number[])[k] - v), name).toBeLessThanOrEqual(
+          1e-5 * Math.max(1, Math.abs(v)),
+        );
+      });
+    for (const [task, ours] of Object.entries(jobs[i].ours)) {
+      const theirs = r.y[task].flat();
+      expect(theirs.length, `${name}: ${task}`).toBe(ours.data.length);
+      for (let k = 0; k < theirs.length; k++)
+        expect(Math.abs(theirs[k] - ours.data[k]), `${name}: ${task}`).toBeLessThanOrEqual(1e-5);
+    }
+  });
 }
 
 describe('describeModel', () => {
@@ -305,6 +405,34 @@ describe('describeModel', () => {
     expect(() => describeModel(mixed)).toThrow(/gates\.a is a DSelectKGate; only Linear and MLP/);
   });
 
+  it('refuses task names PyTorch assigns on its modules (training, _…), naming the task and why', () => {
+    const hs = (names: string[]) => HardSharing.build({ inputs: 3, hidden: [4], tasks: regressions(names) });
+    expect(() => describeModel(hs(['a', 'training']))).toThrow(ValueError);
+    expect(() => describeModel(hs(['a', 'training']))).toThrow(
+      /describeModel: task name "training" clashes with nn.Module.training, which model.train\(\) and model.eval\(\) assign/,
+    );
+    expect(() => toPytorch(hs(['_parameters']))).toThrow(
+      /task name "_parameters" begins with '_', where PyTorch keeps a module's own state/,
+    );
+    const rng = new Rng(2);
+    const tasks = regressions(['a', '_aux']);
+    for (const model of [
+      MMoE.build({ inputs: 3, experts: 2, hidden: [4], tasks, rng }),
+      DSelectK.build({ inputs: 3, experts: 3, k: 1, hidden: [4], tasks, rng }),
+      CGC.build({ inputs: 3, sharedExperts: 1, taskExperts: 1, expertHidden: [4], tasks, rng }),
+      PLE.build({ inputs: 3, sharedExperts: 1, taskExperts: 1, expertHidden: [4], levels: 2, tasks, rng }),
+      CrossStitch.build({ inputs: 3, hidden: [4], tasks, rng }),
+    ])
+      expect(() => describeModel(model), model.constructor.name).toThrow(/task name "_aux" begins with '_'/);
+    // Names of nn.Module methods are written out (the generated module registers them; see the PyTorch tests).
+    expect(describeModel(hs(['forward', 'to', 'type', 'train'])).tasks).toEqual([
+      'forward',
+      'to',
+      'type',
+      'train',
+    ]);
+  });
+
   it('refuses a custom activation function', () => {
     const trunk = new MLP([4, 6, 6], { activation: (x) => x.mul(2) });
     expect(() => describeModel(new HardSharing({ trunk, heads: { y: new MLP([6, 1]) } }))).toThrow(
@@ -322,67 +450,96 @@ describe.skipIf(!hasTorch)('the generated PyTorch module under python3-torch', (
   }, () => {
     const rng = new Rng(11);
     const x = randn([9, 5], { rng });
-    const jobs = CASES.map((c, i) => {
-      const model = c.build(c.activation, rng);
-      const py = join(dir, `model_${i}.py`);
-      const weights = join(dir, `model_${i}.safetensors`);
-      writeFileSync(py, toPytorch(model));
-      writeFileSync(weights, encodeSafetensors(model.stateDict()));
-      model.eval();
-      const ours = model.forward(x);
-      return {
-        py,
-        weights,
-        ours,
-        extra: extraLoss(model, x.mul(0.1)),
-        keys: Object.keys(model.stateDict()).sort(),
-      };
-    });
+    const models = CASES.map((c) => ({ name: c.name, model: c.build(c.activation, rng) }));
+    // At x some selectors weigh unused codes only, so the comparison of the extra loss there covers its ε.
+    const dselect = models.flatMap(({ model }) => extraLoss(model, x) ?? []);
+    expect(dselect.some((v) => v >= 1e6)).toBe(true);
+    expectTorchMatches(dir, models, x);
+  });
+
+  it('runs models whose tasks are named like nn.Module attributes (forward, to, type, train, keys, ...)', {
+    timeout: 60_000,
+  }, () => {
+    // This torch's public nn.ModuleDict attributes, and which of them a plain nn.ModuleDict takes as a key: none.
+    const probe = spawnSync(PYTHON, ['-c', MODULE_DICT_NAMES], { encoding: 'utf8' });
+    expect(probe.status, probe.stderr).toBe(0);
+    const { names, accepted } = JSON.parse(probe.stdout) as { names: string[]; accepted: string[] };
+    expect(names).toEqual(expect.arrayContaining(['forward', 'to', 'type', 'train', 'eval', 'cuda', 'keys']));
+    expect(accepted).toEqual([]);
+    const rng = new Rng(5);
+    const x = randn([6, 5], { rng });
+    const three = (i: number) => regressions(names.slice(3 * i, 3 * i + 3));
+    const models: { name: string; model: MultiTaskModel }[] = [
+      {
+        name: 'HardSharing, every name',
+        model: HardSharing.build({ inputs: 5, hidden: [4], tasks: regressions(names), rng }),
+      },
+      { name: 'MMoE', model: MMoE.build({ inputs: 5, experts: 2, hidden: [4], tasks: three(0), rng }) },
+      {
+        name: 'DSelectK',
+        model: spreadSelectors(
+          DSelectK.build({ inputs: 5, experts: 3, k: 2, hidden: [4], tasks: three(1), rng }),
+          rng,
+        ),
+      },
+      {
+        name: 'CGC',
+        model: CGC.build({
+          inputs: 5,
+          sharedExperts: 1,
+          taskExperts: 1,
+          expertHidden: [4],
+          tasks: three(2),
+          rng,
+        }),
+      },
+      {
+        name: 'PLE',
+        model: PLE.build({
+          inputs: 5,
+          sharedExperts: 1,
+          taskExperts: 1,
+          expertHidden: [4],
+          levels: 2,
+          tasks: three(3),
+          rng,
+        }),
+      },
+      {
+        name: 'CrossStitch',
+        model: scrambleAlpha(CrossStitch.build({ inputs: 5, hidden: [4, 3], tasks: three(4), rng }), rng),
+      },
+    ];
+    expectTorchMatches(dir, models, x);
+  });
+
+  it('refuses only names that break PyTorch itself: training and _-prefixed state', () => {
+    // The generated file's task_dict holds any key; PyTorch then fails on its own assignments to those two.
+    const py = join(dir, 'names.py');
+    writeFileSync(py, toPytorch(HardSharing.build({ inputs: 3, hidden: [4], tasks: regressions(['a']) })));
     const script = `
-import importlib.util, json, sys, torch
-jobs = json.load(open(sys.argv[1]))
-x = torch.tensor(jobs["x"], dtype=torch.float32)
-out = []
-for job in jobs["models"]:
-    spec = importlib.util.spec_from_file_location("m", job["py"])
-    m = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(m)
-    model = m.load_model(job["weights"]).eval()
-    with torch.no_grad():
-        y = model(x)
-        extra = model.extra_loss(x / 10).item() if hasattr(model, "extra_loss") else None
-    out.append({"keys": sorted(model.state_dict().keys()), "y": {t: v.tolist() for t, v in y.items()}, "extra": extra})
-print(json.dumps(out))
+import importlib.util, json, sys
+from torch import nn
+spec = importlib.util.spec_from_file_location("names", sys.argv[1])
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+def fails(name, use):
+    try:
+        use(m.task_dict({name: nn.Linear(1, 1)}))
+        return None
+    except TypeError as e:
+        return str(e)
+print(json.dumps([
+    fails("training", lambda d: d.train()),
+    fails("_is_full_backward_hook", lambda d: d.register_full_backward_hook(lambda *a: None)),
+    fails("forward", lambda d: d.train()),
+]))
 `;
-    const input = join(dir, 'jobs.json');
-    const rows = Array.from({ length: 9 }, (_, r) => Array.from(x.data.subarray(5 * r, 5 * r + 5)));
-    writeFileSync(
-      input,
-      JSON.stringify({ x: rows, models: jobs.map(({ py, weights }) => ({ py, weights })) }),
-    );
-    const run = spawnSync(PYTHON, ['-c', script, input], { encoding: 'utf8' });
+    const run = spawnSync(PYTHON, ['-c', script, py], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
-    const results = JSON.parse(run.stdout) as {
-      keys: string[];
-      y: Record<string, number[][]>;
-      extra: number | null;
-    }[];
-    results.forEach((r, i) => {
-      expect(r.keys).toEqual(jobs[i].keys);
-      // DSelect-k's training term (entropy, and the term for E not a power of two) as ours, relative 1e-5.
-      const extra = jobs[i].extra;
-      if (extra === null) expect(r.extra, CASES[i].name).toBeNull();
-      else if (!Number.isFinite(extra)) throw new Error(`${CASES[i].name}: our extra loss is ${extra}`);
-      else
-        expect(Math.abs((r.extra as number) - extra), CASES[i].name).toBeLessThanOrEqual(
-          1e-5 * Math.max(1, Math.abs(extra)),
-        );
-      for (const [task, ours] of Object.entries(jobs[i].ours)) {
-        const theirs = r.y[task].flat();
-        expect(theirs.length).toBe(ours.data.length);
-        for (let k = 0; k < theirs.length; k++)
-          expect(Math.abs(theirs[k] - ours.data[k])).toBeLessThanOrEqual(1e-5);
-      }
-    });
+    const [training, underscore, forward] = JSON.parse(run.stdout) as (string | null)[];
+    expect(training).toMatch(/cannot assign 'bool' as child module 'training'/);
+    expect(underscore).toMatch(/cannot assign 'bool' as child module '_is_full_backward_hook'/);
+    expect(forward).toBeNull();
   });
 });

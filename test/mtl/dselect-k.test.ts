@@ -9,6 +9,7 @@ import { Tensor } from '../../src/autograd/tensor.js';
 import { ValueError } from '../../src/errors.js';
 import { toOnnx } from '../../src/io/index.js';
 import { DSelectK, DSelectKGate, PCGrad, smoothStep } from '../../src/mtl/index.js';
+import { Adam } from '../../src/optim/index.js';
 import { Rng } from '../../src/tensor/rng.js';
 import { assertGradcheck } from '../../src/testing/gradcheck.js';
 import { fixedR, moduleGradError } from '../nn/helpers.js';
@@ -36,6 +37,36 @@ function fixedGate(experts: number, k: number, zBias: number[], wBias: number[],
   return gate.eval();
 }
 const x2 = tensor([[0.3, -1]], { dtype: 'float64' });
+
+/**
+ * A gate over E = 5 experts (3 bits: codes 101, 110 and 111 name no expert), k = 2, selector logits z = b + W·x.
+ * At x₀ = 0 both selectors weigh unused codes only, so Σ_e s = 0: selector 1 has bits 1 and 3 clipped at 1
+ * (z ≈ 2 ≥ γ/2) and bit 2 free (z ≈ 0.1), so it weighs 101 and 111; selector 2 has bits 1 and 2 clipped at 1
+ * and bit 3 free, so it weighs 110 and 111. At x₀ = 1 every |z| ≤ 0.21, inside the cubic: Σ_e s > 0. The x₁
+ * column moves the logits by 0.01·x₁, far from any clip point.
+ */
+function unusedCodesGate(dtype: 'float32' | 'float64'): DSelectKGate {
+  const gate = new DSelectKGate(2, 5, 2, { dtype });
+  // Rows j·3 + l: selector j, bit l.
+  gate.zLogits.bias?.data.set([2, 0.1, 2, 2, 2, -0.1]);
+  gate.zLogits.weight.data.set([-1.8, 0.01, 0, -0.01, -1.8, 0.01, -1.8, 0.01, -1.8, -0.01, 0, 0.01]);
+  gate.wLogits.bias?.data.set([0, 0.5]);
+  gate.wLogits.weight.data.set([0.3, -0.2, -0.1, 0.4]);
+  return gate;
+}
+/** Row 0 on unused codes only (Σ_e s = 0), row 1 not. */
+const unusedX = (dtype: 'float32' | 'float64') =>
+  tensor(
+    [
+      [0, 0.5],
+      [1, -0.5],
+    ],
+    { dtype, requiresGrad: true },
+  );
+/** Σ_e s of selector j in row n of selector outputs [N, 2, 5]. */
+const selectorTotal = (s: Tensor, n: number, j: number) =>
+  Array.from(s.data.subarray((n * 2 + j) * 5, (n * 2 + j + 1) * 5)).reduce((a, b) => a + b, 0);
+const finite = (t: Tensor | null) => t !== null && Array.from(t.data).every(Number.isFinite);
 
 describe('smoothStep', () => {
   it('is 0 below −γ/2, 1 above γ/2, and −2t³/γ³ + 3t/(2γ) + ½ between (values by hand)', () => {
@@ -108,7 +139,7 @@ describe('DSelectKGate', () => {
     expect(moduleGradError(gate, () => sum(mul(gate.forward(x), fixedR([3, 4]))))).toBeLessThan(1e-6);
   });
 
-  it("in training mode adds the extra loss's gradient: entropy and, for 3 experts, Σ 1/Σ_e s", () => {
+  it("in training mode adds the extra loss's gradient: entropy and, for 3 experts, Σ 1/(Σ_e s + 1e-6)", () => {
     const gate = new DSelectKGate(3, 3, 2, { entropyReg: 0.05, rng: new Rng(4), dtype: 'float64' });
     for (const p of gate.zLogits.parameters()) for (let i = 0; i < p.size; i++) p.data[i] *= 20;
     const x = inputs(4, 6, 'float64');
@@ -120,7 +151,7 @@ describe('DSelectKGate', () => {
     const objective = () => {
       const s = gate.selectorOutputs(x);
       const entropy = mul(sum(mul(s, add(s, 1e-6).log())), -0.05);
-      const reachable = sum(sum(s, -1).pow(-1));
+      const reachable = sum(add(sum(s, -1), 1e-6).pow(-1));
       return add(add(sum(mul(gate.forward(x), R)), entropy), reachable).item();
     };
     gate.eval();
@@ -141,6 +172,78 @@ describe('DSelectKGate', () => {
     }
     expect(gate.extraLoss(gate.selectorOutputs(x))).not.toBeNull();
     expect(new DSelectKGate(3, 4, 2).extraLoss(gate.selectorOutputs(x))).toBeNull();
+  });
+
+  it('puts the constructed selectors on unused codes only for row 0: Σ_e s = 0 there, > 0 for row 1', () => {
+    const s = unusedCodesGate('float64').selectorOutputs(unusedX('float64'));
+    expect([selectorTotal(s, 0, 0), selectorTotal(s, 0, 1)]).toEqual([0, 0]);
+    expect(Math.min(selectorTotal(s, 1, 0), selectorTotal(s, 1, 1))).toBeGreaterThan(0.05);
+  });
+
+  it('keeps the term for E not a power of two finite when Σ_e s = 0: 1/ε per such selector (by hand)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const gate = unusedCodesGate(dtype);
+      const s = gate.selectorOutputs(unusedX(dtype));
+      // Row 0: two selectors at 1/(0 + ε); row 1: 1/(Σ_e s + ε) each.
+      const want = 2 / 1e-6 + 1 / (selectorTotal(s, 1, 0) + 1e-6) + 1 / (selectorTotal(s, 1, 1) + 1e-6);
+      const got = gate.extraLoss(s)?.item() ?? Number.NaN;
+      expect(Math.abs(got - want) / want, dtype).toBeLessThan(dtype === 'float64' ? 1e-14 : 1e-6);
+    }
+  });
+
+  it('trains without NaN when every selector of a row sits on unused codes (training-mode backward)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const gate = unusedCodesGate(dtype).train();
+      const x = unusedX(dtype);
+      const w = gate.forward(x);
+      expect(finite(w)).toBe(true);
+      sum(mul(w, fixedR([2, 5]).to(dtype))).backward();
+      expect(finite(x.grad)).toBe(true);
+      for (const [name, p] of gate.namedParameters()) expect(finite(p.grad), name).toBe(true);
+      // Adam steps stay finite too (one NaN gradient would poison every weight of the gate).
+      const opt = new Adam(gate.parameters(), { lr: 0.01 });
+      for (let step = 0; step < 3; step++) {
+        opt.zeroGrad();
+        sum(mul(gate.forward(unusedX(dtype)), fixedR([2, 5]).to(dtype))).backward();
+        opt.step();
+      }
+      for (const [name, p] of gate.namedParameters()) expect(finite(p), name).toBe(true);
+    }
+  });
+
+  it("gives a Σ_e s = 0 row a zero extra-loss gradient: training-mode gradients are the outputs' (float64)", () => {
+    // Σ_e s ≥ 0 has its minimum at row 0, so the ε-guarded term is flat there: finite differences of the outputs
+    // alone (which never contain the extra loss) must match the training-mode gradients, for x and the parameters.
+    const gate = unusedCodesGate('float64').train();
+    const row0 = tensor([[0, 0.5]], { dtype: 'float64', requiresGrad: true });
+    assertGradcheck((x) => gate.forward(x), [row0]);
+    const R = fixedR([1, 5]);
+    expect(moduleGradError(gate, () => sum(mul(gate.forward(row0), R)))).toBeLessThan(1e-8);
+  });
+
+  it('has exact extra-loss gradients where Σ_e s > 0, and a Σ_e s = 0 row leaves them alone (float64)', () => {
+    const gate = unusedCodesGate('float64');
+    const row0 = tensor([[0, 0.5]], { dtype: 'float64' });
+    const row1 = tensor([[1, -0.5]], { dtype: 'float64', requiresGrad: true });
+    const R = fixedR([2, 5]);
+    const R0 = new Tensor(R.data.slice(0, 5), [1, 5]);
+    const R1 = new Tensor(R.data.slice(5), [1, 5]);
+    // Row 1's objective written out (evaluation mode: the extra loss counted once), against finite differences.
+    gate.eval();
+    const objective = (x: Tensor) =>
+      add(sum(mul(gate.forward(x), R1)), gate.extraLoss(gate.selectorOutputs(x)) as Tensor);
+    assertGradcheck(objective, [row1]);
+    expect(moduleGradError(gate, () => objective(row1))).toBeLessThan(1e-6);
+    const grads = () => gate.parameters().map((p) => Array.from(p.grad?.data ?? []));
+    const want1 = grads();
+    // Training mode: the batch's gradients are row 1's (outputs + extra loss) plus row 0's (outputs alone).
+    gate.train();
+    gate.zeroGrad();
+    sum(mul(gate.forward(row0), R0)).backward();
+    const want0 = grads();
+    gate.zeroGrad();
+    sum(mul(gate.forward(unusedX('float64')), R)).backward();
+    grads().forEach((g, i) => g.forEach((v, j) => expect(v).toBeCloseTo(want0[i][j] + want1[i][j], 9)));
   });
 
   it('rejects bad options with named errors', () => {
