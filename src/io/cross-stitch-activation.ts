@@ -32,8 +32,8 @@ function rebuiltColumns(model: CrossStitch, x: Tensor, act: ActivationName): Ten
   return mixed;
 }
 
-/** The largest |a − b| relative to the largest |a|. */
-function relativeDifference(a: Tensor, b: Tensor): number {
+/** The largest |a − b| relative to the largest |a| (a spec that differs by more than 1e-5 is refused). */
+export function relativeDifference(a: Tensor, b: Tensor): number {
   let diff = 0;
   let scale = 1e-30;
   for (let i = 0; i < a.data.length; i++) {

@@ -19,7 +19,7 @@ import { Linear, linear } from '../nn/linear.js';
 import { MLP } from '../nn/mlp.js';
 import type { Module } from '../nn/module.js';
 import { Rng } from '../tensor/rng.js';
-import { crossStitchActivation } from './cross-stitch-activation.js';
+import { crossStitchActivation, relativeDifference } from './cross-stitch-activation.js';
 
 /** A Linear layer, or an MLP whose hidden layers all use `activation` (null after the last layer: none). */
 export type PartSpec =
@@ -83,17 +83,6 @@ export interface DSelectKGateSpec {
 
 const PROBE_ROWS = 16;
 const WHERE = 'describeModel';
-
-/** The largest |a − b| relative to the largest |a|, over two outputs of the same shape. */
-function relativeDifference(a: Tensor, b: Tensor): number {
-  let diff = 0;
-  let scale = 1e-30;
-  for (let i = 0; i < a.data.length; i++) {
-    diff = Math.max(diff, Math.abs(a.data[i] - b.data[i]));
-    scale = Math.max(scale, Math.abs(a.data[i]));
-  }
-  return diff / scale;
-}
 
 /** The MLP's layers applied by hand with the given activations. */
 function rebuilt(mlp: MLP, x: Tensor, hidden: Module, output: Module | null): Tensor {
